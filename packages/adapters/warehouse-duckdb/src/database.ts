@@ -1,0 +1,114 @@
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { SluiceError } from '@sluice/core';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from './migrations.ts';
+
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+/**
+ * The one execution point for the embedded warehouse: every statement goes through `run` or
+ * `query`, with bound parameters (never string-built values), and every engine failure leaves as
+ * SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE') carrying the cause. Writes use one connection in
+ * strict sequence (the group committer is the only writer); reads use their own connection so a
+ * long read never delays a commit.
+ */
+export class DuckDbDatabase {
+  readonly #instance: DuckDBInstance;
+  readonly #writer: DuckDBConnection;
+  readonly #reader: DuckDBConnection;
+  #closed = false;
+
+  private constructor(instance: DuckDBInstance, writer: DuckDBConnection, reader: DuckDBConnection) {
+    this.#instance = instance;
+    this.#writer = writer;
+    this.#reader = reader;
+  }
+
+  static async open(path: string, options: { checkpointThreshold: string }): Promise<DuckDbDatabase> {
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const instance = await DuckDBInstance.create(path, { checkpoint_threshold: options.checkpointThreshold });
+      const db = new DuckDbDatabase(instance, await instance.connect(), await instance.connect());
+      await db.#migrate();
+      return db;
+    } catch (cause) {
+      throw wrap(cause, `cannot open DuckDB at ${path}`);
+    }
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    this.#assertOpen();
+    try {
+      await this.#writer.run(sql, params);
+    } catch (cause) {
+      throw wrap(cause);
+    }
+  }
+
+  /** Runs statements in one transaction on the writer connection; rolls back on any failure. */
+  async transaction(body: () => Promise<void>): Promise<void> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      await body();
+      await this.run('COMMIT');
+    } catch (error) {
+      await this.#writer.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async query<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    this.#assertOpen();
+    try {
+      const reader = await this.#reader.runAndReadAll(sql, params);
+      return reader.getRowObjectsJS() as T[];
+    } catch (cause) {
+      throw wrap(cause);
+    }
+  }
+
+  /** Streams rows in chunks, for scans too big to materialize (loading ids at open). */
+  async *scan(sql: string): AsyncGenerator<unknown[][]> {
+    this.#assertOpen();
+    try {
+      const result = await this.#reader.stream(sql);
+      for await (const rows of result.yieldRowsJs()) yield rows;
+    } catch (cause) {
+      throw wrap(cause);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    // A checkpoint folds the WAL into the file so the next open does not replay it.
+    await this.#writer.run('CHECKPOINT').catch(() => undefined);
+    this.#closed = true;
+    this.#writer.closeSync();
+    this.#reader.closeSync();
+    this.#instance.closeSync();
+  }
+
+  async #migrate(): Promise<void> {
+    await this.run('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)');
+    const applied = new Set((await this.query<{ id: number }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+    for (const migration of migrations) {
+      if (applied.has(migration.id)) continue;
+      await this.transaction(async () => {
+        await this.run(migration.sql);
+        await this.run('INSERT INTO schema_migrations VALUES ($1, $2, now())', [migration.id, migration.name]);
+      });
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', 'the warehouse is closed');
+  }
+}
+
+function wrap(cause: unknown, context?: string): SluiceError {
+  if (cause instanceof SluiceError) return cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', context ? `${context}: ${message}` : `DuckDB: ${message}`, { cause });
+}

@@ -1,0 +1,1 @@
+export { createDuckDbWarehouse, type DuckDbWarehouseOptions } from './warehouse.ts';

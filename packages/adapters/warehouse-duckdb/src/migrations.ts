@@ -1,0 +1,46 @@
+/**
+ * Schema of the embedded warehouse, applied in order and recorded in schema_migrations so that
+ * opening an existing file is idempotent. Append new migrations; never edit a shipped one.
+ *
+ * events: append-only raw log. The envelope fields that curation filters on are columns; the
+ * event as the client sent it is kept whole in `payload`. No PRIMARY KEY: idempotency is checked
+ * in memory against the ids loaded at open (a DuckDB ART index costs more than the insert).
+ * Times are TIMESTAMP in UTC.
+ */
+export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }> = [
+  {
+    id: 1,
+    name: 'events and quarantine',
+    sql: `
+      CREATE TABLE events (
+        ingest_seq   BIGINT    NOT NULL,
+        event_id     UUID      NOT NULL,
+        tenant       VARCHAR   NOT NULL,
+        source       VARCHAR   NOT NULL,
+        type         VARCHAR   NOT NULL,
+        occurred_at  TIMESTAMP NOT NULL,
+        sent_at      TIMESTAMP,
+        received_at  TIMESTAMP NOT NULL,
+        timestamp    TIMESTAMP NOT NULL,
+        user_id      VARCHAR,
+        anonymous_id VARCHAR,
+        session_id   VARCHAR,
+        trace_id     VARCHAR,
+        parent_id    VARCHAR,
+        client_ip    VARCHAR,
+        payload      JSON      NOT NULL
+      );
+      CREATE TABLE quarantine (
+        quarantine_seq BIGINT    NOT NULL,
+        tenant         VARCHAR   NOT NULL,
+        source         VARCHAR   NOT NULL,
+        received_at    TIMESTAMP NOT NULL,
+        event_id       VARCHAR,
+        code           VARCHAR   NOT NULL,
+        pointer        VARCHAR   NOT NULL,
+        message        VARCHAR   NOT NULL,
+        payload        VARCHAR   NOT NULL
+      );
+    `,
+  },
+];

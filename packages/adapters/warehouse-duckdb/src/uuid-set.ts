@@ -1,0 +1,115 @@
+/**
+ * A compact set of UUIDs: open addressing over a Uint32Array, 16 bytes a slot, grown at 60% load
+ * (≈27 bytes an id, against ≈100 for a Set of strings). The warehouse keeps one per source to
+ * answer "was this event_id stored before?" without an index in DuckDB (a per-row PRIMARY KEY
+ * costs more than the whole insert; see docs/decisions/0002-embedded-group-commit.md).
+ */
+const EMPTY_SENTINEL_WORDS = 4;
+const HEX = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+export class UuidSet {
+  #slots: Uint32Array;
+  #mask: number;
+  #size = 0;
+  /** The nil UUID is all zeros, which is also how an empty slot reads. */
+  #hasNil = false;
+  readonly #words = new Uint32Array(EMPTY_SENTINEL_WORDS);
+
+  constructor(initialCapacity = 1024) {
+    let capacity = 16;
+    while (capacity * 0.6 < initialCapacity) capacity *= 2;
+    this.#slots = new Uint32Array(capacity * 4);
+    this.#mask = capacity - 1;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  has(uuid: string): boolean {
+    if (!this.#parse(uuid)) return false;
+    if (this.#isNil()) return this.#hasNil;
+    return this.#find(this.#slots, this.#mask) >= 0;
+  }
+
+  /** Adds the id; returns false when it was already present. Throws on a malformed UUID. */
+  add(uuid: string): boolean {
+    if (!this.#parse(uuid)) throw new TypeError(`not a UUID: ${uuid}`);
+    if (this.#isNil()) {
+      const added = !this.#hasNil;
+      this.#hasNil = true;
+      if (added) this.#size++;
+      return added;
+    }
+    if (this.#find(this.#slots, this.#mask) >= 0) return false;
+    if ((this.#size + 1) > (this.#mask + 1) * 0.6) {
+      const pending = this.#words.slice(); // #grow re-hashes through #words
+      this.#grow();
+      this.#words.set(pending);
+    }
+    this.#insert(this.#slots, this.#mask);
+    this.#size++;
+    return true;
+  }
+
+  #parse(uuid: string): boolean {
+    if (!HEX.test(uuid)) return false;
+    const hex = uuid.length === 36 ? uuid.replaceAll('-', '') : uuid;
+    const w = this.#words;
+    w[0] = Number.parseInt(hex.slice(0, 8), 16);
+    w[1] = Number.parseInt(hex.slice(8, 16), 16);
+    w[2] = Number.parseInt(hex.slice(16, 24), 16);
+    w[3] = Number.parseInt(hex.slice(24, 32), 16);
+    return true;
+  }
+
+  #isNil(): boolean {
+    const w = this.#words;
+    return (w[0]! | w[1]! | w[2]! | w[3]!) === 0;
+  }
+
+  /** Mixes all four words: UUIDv7 puts a timestamp in the first ones, so no single word is enough. */
+  #hash(): number {
+    const w = this.#words;
+    let h = Math.imul(w[0]! ^ 0x9e3779b9, 0x85ebca6b);
+    h = Math.imul(h ^ w[1]! ^ (h >>> 15), 0xc2b2ae35);
+    h = Math.imul(h ^ w[2]! ^ (h >>> 13), 0x27d4eb2f);
+    h = Math.imul(h ^ w[3]! ^ (h >>> 16), 0x165667b1);
+    return (h ^ (h >>> 15)) >>> 0;
+  }
+
+  #find(slots: Uint32Array, mask: number): number {
+    const w = this.#words;
+    for (let i = this.#hash() & mask; ; i = (i + 1) & mask) {
+      const o = i * 4;
+      const a = slots[o]!, b = slots[o + 1]!, c = slots[o + 2]!, d = slots[o + 3]!;
+      if ((a | b | c | d) === 0) return -1;
+      if (a === w[0] && b === w[1] && c === w[2] && d === w[3]) return i;
+    }
+  }
+
+  #insert(slots: Uint32Array, mask: number): void {
+    for (let i = this.#hash() & mask; ; i = (i + 1) & mask) {
+      const o = i * 4;
+      if ((slots[o]! | slots[o + 1]! | slots[o + 2]! | slots[o + 3]!) === 0) {
+        slots.set(this.#words, o);
+        return;
+      }
+    }
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    const capacity = (this.#mask + 1) * 2;
+    const slots = new Uint32Array(capacity * 4);
+    const mask = capacity - 1;
+    const w = this.#words;
+    for (let o = 0; o < old.length; o += 4) {
+      if ((old[o]! | old[o + 1]! | old[o + 2]! | old[o + 3]!) === 0) continue;
+      w[0] = old[o]!; w[1] = old[o + 1]!; w[2] = old[o + 2]!; w[3] = old[o + 3]!;
+      this.#insert(slots, mask);
+    }
+    this.#slots = slots;
+    this.#mask = mask;
+  }
+}

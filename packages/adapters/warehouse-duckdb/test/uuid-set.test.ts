@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { UuidSet } from '../src/uuid-set.ts';
+
+test('add reports first sight, has finds every added id across growth', () => {
+  const set = new UuidSet(4);
+  const ids = Array.from({ length: 50_000 }, () => randomUUID());
+  for (const id of ids) assert.equal(set.add(id), true);
+  assert.equal(set.size, ids.length);
+  for (const id of ids) assert.equal(set.has(id), true);
+  for (const id of ids.slice(0, 100)) assert.equal(set.add(id), false);
+  assert.equal(set.size, ids.length);
+  for (let i = 0; i < 1000; i++) assert.equal(set.has(randomUUID()), false);
+});
+
+test('case and dashes do not matter; the nil UUID is a member like any other', () => {
+  const set = new UuidSet();
+  const id = '0190f5a2-7c3e-7b1a-9d2e-3f4a5b6c7d8e';
+  set.add(id);
+  assert.equal(set.has(id.toUpperCase()), true);
+  assert.equal(set.has(id.replaceAll('-', '')), true);
+  const nil = '00000000-0000-0000-0000-000000000000';
+  assert.equal(set.has(nil), false);
+  assert.equal(set.add(nil), true);
+  assert.equal(set.add(nil), false);
+  assert.equal(set.has(nil), true);
+  assert.equal(set.size, 2);
+});
+
+test('malformed ids are never members and cannot be added', () => {
+  const set = new UuidSet();
+  assert.equal(set.has('not-a-uuid'), false);
+  assert.throws(() => set.add('0190f5a2-7c3e-7b1a-9d2e-3f4a5b6c7d8'), TypeError);
+});
+
+test('ids that differ only in one word are distinct (UUIDv7 shares timestamp prefixes)', () => {
+  const set = new UuidSet();
+  const prefix = '0190f5a2-7c3e-7b1a-9d2e-';
+  for (let i = 0; i < 5000; i++) set.add(prefix + i.toString(16).padStart(12, '0'));
+  assert.equal(set.size, 5000);
+  assert.equal(set.has(prefix + (5000).toString(16).padStart(12, '0')), false);
+  assert.equal(set.has(prefix + (4999).toString(16).padStart(12, '0')), true);
+});

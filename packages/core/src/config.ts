@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { SluiceError } from './errors.ts';
+
+/**
+ * Configuration is parsed exactly once, here, from an optional file (SLUICE_CONFIG, JSON or YAML)
+ * overlaid by environment variables. Everything downstream receives typed values (numbers,
+ * booleans, arrays), never raw strings, and nothing else reads process.env.
+ */
+
+const DEV_WRITE_KEY = 'sk_dev_quickstart';
+const DEV_ADMIN_TOKEN = 'admin_dev_quickstart';
+
+const writeKeySchema = z.object({
+  key: z.string().min(8, 'a write key needs at least 8 characters'),
+  tenant: z.string().min(1).regex(/^[a-z0-9][a-z0-9_-]*$/i, 'tenant: letters, digits, _ and -'),
+  source: z.string().min(1).regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'source: letters, digits, _, . and -'),
+});
+
+const boolFromString = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')]);
+
+export const configSchema = z.object({
+  server: z.object({
+    host: z.string().default('127.0.0.1'),
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Trust X-Forwarded-For when behind a proxy. */
+    trustProxy: boolFromString.default(false),
+  }).prefault({}),
+  dataDir: z.string().default('./data'),
+  warehouse: z.object({
+    kind: z.literal('duckdb').default('duckdb'),
+    /** Defaults to <dataDir>/sluice.duckdb. */
+    path: z.string().optional(),
+    /** WAL size that triggers a DuckDB checkpoint; larger values batch the compaction work. */
+    checkpointThreshold: z.string().default('256MB'),
+  }).prefault({}),
+  auth: z.object({
+    writeKeys: z.array(writeKeySchema).default([{ key: DEV_WRITE_KEY, tenant: 'default', source: 'quickstart' }]),
+    adminToken: z.string().min(8).default(DEV_ADMIN_TOKEN),
+  }).prefault({}),
+  ingest: z.object({
+    maxEventsPerBatch: z.coerce.number().int().positive().default(1000),
+    /** Cap on the decompressed body; also stops gzip bombs. */
+    maxBodyBytes: z.coerce.number().int().positive().default(5 * 1024 * 1024),
+    /** Requests per second per write key (token bucket); 0 disables the limit. */
+    rateLimitPerSecond: z.coerce.number().min(0).default(1000),
+    rateLimitBurst: z.coerce.number().int().positive().default(2000),
+    /** Corrected timestamps further than this in the future are clamped to received_at. */
+    maxFutureSkewMs: z.coerce.number().int().min(0).default(5 * 60_000),
+    storeClientIp: boolFromString.default(false),
+  }).prefault({}),
+  groupCommit: z.object({
+    /** Most events written in one transaction. */
+    maxBatchEvents: z.coerce.number().int().positive().default(20_000),
+    /** Events waiting for a commit beyond which requests get 503 (backpressure). */
+    maxQueuedEvents: z.coerce.number().int().positive().default(200_000),
+  }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type WriteKey = z.infer<typeof writeKeySchema>;
+
+/** Environment variables, each mapped to a config path. The README's reference lists the same. */
+export const envVariables = {
+  SLUICE_HOST: ['server', 'host'],
+  SLUICE_PORT: ['server', 'port'],
+  SLUICE_LOG_LEVEL: ['server', 'logLevel'],
+  SLUICE_TRUST_PROXY: ['server', 'trustProxy'],
+  SLUICE_DATA_DIR: ['dataDir'],
+  SLUICE_DUCKDB_PATH: ['warehouse', 'path'],
+  SLUICE_DUCKDB_CHECKPOINT_THRESHOLD: ['warehouse', 'checkpointThreshold'],
+  SLUICE_WRITE_KEYS: ['auth', 'writeKeys'],
+  SLUICE_ADMIN_TOKEN: ['auth', 'adminToken'],
+  SLUICE_MAX_EVENTS_PER_BATCH: ['ingest', 'maxEventsPerBatch'],
+  SLUICE_MAX_BODY_BYTES: ['ingest', 'maxBodyBytes'],
+  SLUICE_RATE_LIMIT_PER_SECOND: ['ingest', 'rateLimitPerSecond'],
+  SLUICE_RATE_LIMIT_BURST: ['ingest', 'rateLimitBurst'],
+  SLUICE_MAX_FUTURE_SKEW_MS: ['ingest', 'maxFutureSkewMs'],
+  SLUICE_STORE_CLIENT_IP: ['ingest', 'storeClientIp'],
+  SLUICE_GROUP_COMMIT_MAX_BATCH_EVENTS: ['groupCommit', 'maxBatchEvents'],
+  SLUICE_GROUP_COMMIT_MAX_QUEUED_EVENTS: ['groupCommit', 'maxQueuedEvents'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** `key:tenant/source,key2:tenant/source2` → write key records. */
+export function parseWriteKeys(text: string): Array<Record<string, string>> {
+  return text.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    const match = /^([^:]+):([^/]+)\/(.+)$/.exec(entry);
+    if (!match) return { key: entry, tenant: '', source: '' }; // zod reports it with its path
+    return { key: match[1] ?? '', tenant: match[2] ?? '', source: match[3] ?? '' };
+  });
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next === 'object' && next !== null) node = next as Record<string, unknown>;
+    else node = node[key] = {};
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function readConfigFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `cannot read config file ${file}: ${(cause as Error).message}`);
+  }
+  const parsed: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `config file ${file} must hold an object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function formatZodIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`).join('\n');
+}
+
+/** Parses the configuration once. Throws SluiceError(SLUICE_ERR_CONFIG_INVALID) with a readable list. */
+export function loadConfig(env: Env = process.env, overrides: Record<string, unknown> = {}): Config {
+  const raw: Record<string, unknown> = env.SLUICE_CONFIG ? readConfigFile(resolve(env.SLUICE_CONFIG)) : {};
+  for (const [name, path] of Object.entries(envVariables)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    setPath(raw, path, name === 'SLUICE_WRITE_KEYS' ? parseWriteKeys(value) : value);
+  }
+  for (const [key, value] of Object.entries(overrides)) {
+    raw[key] = typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? { ...(raw[key] as object | undefined), ...value }
+      : value;
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `invalid configuration:\n${formatZodIssues(result.error)}`);
+  }
+  return result.data;
+}
+
+export function duckdbPath(config: Pick<Config, 'dataDir' | 'warehouse'>): string {
+  return config.warehouse.path ?? resolve(config.dataDir, 'sluice.duckdb');
+}
+
+export function usesDevCredentials(config: Pick<Config, 'auth'>): boolean {
+  return config.auth.adminToken === DEV_ADMIN_TOKEN || config.auth.writeKeys.some((k) => k.key === DEV_WRITE_KEY);
+}

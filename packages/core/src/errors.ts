@@ -1,0 +1,67 @@
+/**
+ * The error catalogue: every error Sluice reports to a client or an operator has a stable
+ * `SLUICE_ERR_*` code, an HTTP status and a default message. Codes are public API: never reuse
+ * or rename one; add new ones. Each code is documented in docs/errors.md (a test checks it).
+ */
+export const errorCatalogue = {
+  SLUICE_ERR_UNAUTHORIZED: { status: 401, message: 'Missing or unknown write key' },
+  SLUICE_ERR_ADMIN_UNAUTHORIZED: { status: 401, message: 'Missing or wrong admin token' },
+  SLUICE_ERR_MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  SLUICE_ERR_BATCH_INVALID: { status: 400, message: 'The request body is not a batch: expected { "events": [ … ] }' },
+  SLUICE_ERR_QUERY_INVALID: { status: 400, message: 'Invalid query parameters' },
+  SLUICE_ERR_NOT_FOUND: { status: 404, message: 'No such route or resource' },
+  SLUICE_ERR_BATCH_TOO_MANY_EVENTS: { status: 413, message: 'Too many events in one request' },
+  SLUICE_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  SLUICE_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported Content-Type' },
+  SLUICE_ERR_UNSUPPORTED_ENCODING: { status: 415, message: 'Unsupported Content-Encoding' },
+  SLUICE_ERR_RATE_LIMITED: { status: 429, message: 'Rate limit exceeded for this write key' },
+  SLUICE_ERR_STORAGE_UNAVAILABLE: { status: 503, message: 'Storage is unavailable; nothing was stored, retry later' },
+  SLUICE_ERR_QUEUE_FULL: { status: 503, message: 'The write queue is full; nothing was stored, retry later' },
+  SLUICE_ERR_SHUTTING_DOWN: { status: 503, message: 'The server is shutting down; nothing was stored, retry later' },
+  SLUICE_ERR_INTERNAL: { status: 500, message: 'Internal error' },
+  // Per-event rejections: reported inside a 200 response's `rejected` list, never as a request status.
+  SLUICE_ERR_EVENT_INVALID: { status: 400, message: 'The event does not match its schema' },
+  SLUICE_ERR_EVENT_TYPE_UNKNOWN: { status: 400, message: 'The event type is missing or unknown' },
+  SLUICE_ERR_EVENT_NOT_OBJECT: { status: 400, message: 'The event is not a JSON object' },
+  // Operator-facing errors (startup, CLI).
+  SLUICE_ERR_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Codes whose condition is transient: the same request may succeed later. */
+const retryableCodes: ReadonlySet<ErrorCode> = new Set([
+  'SLUICE_ERR_RATE_LIMITED',
+  'SLUICE_ERR_STORAGE_UNAVAILABLE',
+  'SLUICE_ERR_QUEUE_FULL',
+  'SLUICE_ERR_SHUTTING_DOWN',
+]);
+
+export class SluiceError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message ?? errorCatalogue[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SluiceError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.retryable = retryableCodes.has(code);
+    this.details = options?.details;
+  }
+}
+
+export function isSluiceError(error: unknown): error is SluiceError {
+  return error instanceof SluiceError;
+}
+
+/** The JSON body every error response carries. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string } & Record<string, unknown>;
+}
+
+export function errorBody(error: SluiceError): ErrorBody {
+  return { error: { code: error.code, message: error.message, ...error.details } };
+}

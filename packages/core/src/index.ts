@@ -1,0 +1,5 @@
+export * from './errors.ts';
+export * from './config.ts';
+export type * from './events.ts';
+export type * from './ports/warehouse.ts';
+export type * from './ports/event-log.ts';

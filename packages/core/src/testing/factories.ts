@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { IngestedEvent, QuarantinedEvent } from '../events.ts';
+
+/** Shared test factories: realistic defaults, overridable per test. */
+export function makeIngestedEvent(overrides: Partial<IngestedEvent> = {}): IngestedEvent {
+  const eventId = overrides.eventId ?? randomUUID();
+  const now = Date.UTC(2026, 10, 29, 12, 0, 0);
+  return {
+    eventId,
+    tenant: 'acme',
+    source: 'support-web',
+    type: 'generation',
+    occurredAt: now - 1500,
+    sentAt: now - 500,
+    receivedAt: now,
+    timestamp: now - 1000,
+    userId: 'user_42',
+    anonymousId: null,
+    sessionId: 'sess_1',
+    traceId: null,
+    parentId: null,
+    clientIp: null,
+    payload: {
+      event_id: eventId,
+      type: 'generation',
+      generation_id: `gen_${eventId.slice(0, 8)}`,
+      model: 'llama-3.1-8b-instruct',
+      input: [{ role: 'user', content: 'Where is my order #1234? My email is jane@example.com' }],
+      output: [{ role: 'assistant', content: 'Let me look that up for you.' }],
+    },
+    ...overrides,
+  };
+}
+
+export function makeQuarantinedEvent(overrides: Partial<QuarantinedEvent> = {}): QuarantinedEvent {
+  return {
+    tenant: 'acme',
+    source: 'support-web',
+    receivedAt: Date.UTC(2026, 10, 29, 12, 0, 0),
+    eventId: null,
+    code: 'SLUICE_ERR_EVENT_INVALID',
+    pointer: '/occurred_at',
+    message: 'must match format "date-time"',
+    payload: { type: 'generation', occurred_at: 'yesterday' },
+    ...overrides,
+  };
+}
