@@ -1,0 +1,1 @@
+export { createGroupCommitEventLog, type GroupCommitObserver, type GroupCommitOptions } from './group-commit-event-log.ts';

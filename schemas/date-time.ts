@@ -1,0 +1,90 @@
+/**
+ * Fast check for the JSON Schema `date-time` format, as used by the Sluice contract: an RFC 3339 §5.6
+ * `date-time`, i.e. `YYYY-MM-DD` `T` `HH:MM:SS` [`.` fraction] (`Z` | `+HH:MM` | `-HH:MM`), with a real
+ * calendar date and ajv-formats' leap-second rule (second 60 only at 23:59 UTC). `T`/`Z` may be lower case.
+ *
+ * It replaces ajv-formats' `date-time` (which splits and runs two capturing regexes, ~0.6 µs per value — the
+ * single most expensive check on a small event). It is also slightly stricter than ajv-formats, exactly where
+ * RFC 3339's grammar is: a space instead of `T`, offsets without a colon (`+0100`) and hour-only offsets
+ * (`+01`) are rejected.
+ */
+
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits2(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return -1;
+  return a * 10 + b;
+}
+
+function isLeapYear(year: number): boolean {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+
+export function isRfc3339DateTime(s: string): boolean {
+  const n = s.length;
+  if (n < 20) return false;
+  const century = digits2(s, 0);
+  const yy = digits2(s, 2);
+  const month = digits2(s, 5);
+  const day = digits2(s, 8);
+  const hour = digits2(s, 11);
+  const minute = digits2(s, 14);
+  const second = digits2(s, 17);
+  if (
+    century < 0 ||
+    yy < 0 ||
+    s.charCodeAt(4) !== 45 || // -
+    s.charCodeAt(7) !== 45 ||
+    (s.charCodeAt(10) | 0x20) !== 116 || // T or t
+    s.charCodeAt(13) !== 58 || // :
+    s.charCodeAt(16) !== 58 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    hour < 0 ||
+    hour > 23 ||
+    minute < 0 ||
+    minute > 59 ||
+    second < 0 ||
+    second > 60
+  ) {
+    return false;
+  }
+  const year = century * 100 + yy;
+  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] ?? 0);
+  if (day > daysInMonth) return false;
+
+  let i = 19;
+  if (s.charCodeAt(i) === 46) {
+    // . fraction: at least one digit
+    i += 1;
+    const start = i;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      i += 1;
+    }
+    if (i === start) return false;
+  }
+  const offsetChar = s.charCodeAt(i);
+  let offsetMinutes = 0;
+  if ((offsetChar | 0x20) === 122) {
+    // Z or z
+    if (i + 1 !== n) return false;
+  } else if (offsetChar === 43 || offsetChar === 45) {
+    // +HH:MM or -HH:MM
+    if (i + 6 !== n || s.charCodeAt(i + 3) !== 58) return false;
+    const offsetHour = digits2(s, i + 1);
+    const offsetMinute = digits2(s, i + 4);
+    if (offsetHour < 0 || offsetHour > 23 || offsetMinute < 0 || offsetMinute > 59) return false;
+    offsetMinutes = (offsetChar === 45 ? -1 : 1) * (offsetHour * 60 + offsetMinute);
+  } else {
+    return false;
+  }
+  if (second < 60) return true;
+  // Leap second: only at 23:59:60 UTC.
+  const utcMinuteOfDay = (((hour * 60 + minute - offsetMinutes) % 1440) + 1440) % 1440;
+  return utcMinuteOfDay === 23 * 60 + 59;
+}
