@@ -20,6 +20,7 @@ import type {
 } from './types.gen.ts';
 
 export type * from './types.gen.ts';
+export { isRfc3339DateTime } from './date-time.ts';
 
 /** Event type names of contract version 1, in a stable order. */
 export const eventTypes = ['generation', 'feedback', 'outcome', 'consent', 'erasure_request', 'track'] as const;

@@ -1,4 +1,5 @@
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection} from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { SluiceError } from '@sluice/core';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -1,0 +1,41 @@
+import type { Config, EventLog, Warehouse } from '@sluice/core';
+import type { EventValidator, SchemaSet } from '@sluice/schemas';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { IngestMetrics } from './metrics.ts';
+import { adminRoutes } from './plugins/admin-routes.ts';
+import { batchRoutes } from './plugins/batch-routes.ts';
+import { bodyParserPlugin } from './plugins/body-parser.ts';
+import { errorHandlerPlugin } from './plugins/error-handler.ts';
+import { healthRoutes } from './plugins/health-routes.ts';
+import { metricsRoutes } from './plugins/metrics-routes.ts';
+import { openApiPlugin } from './plugins/openapi.ts';
+
+export interface IngestAppDeps {
+  eventLog: EventLog;
+  warehouse: Warehouse;
+  validateEvent: EventValidator;
+  schemas: SchemaSet;
+  metrics: IngestMetrics;
+  version: string;
+}
+
+/** Builds the HTTP app without listening, so tests drive it with app.inject(). */
+export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 'auth'>, deps: IngestAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.server.logLevel === 'silent' ? false : { level: config.server.logLevel },
+    // Per-request logs cost more than the ingest path at load; errors are logged by the handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: config.server.trustProxy,
+    bodyLimit: config.ingest.maxBodyBytes,
+  });
+  await app.register(errorHandlerPlugin);
+  await app.register(bodyParserPlugin, { maxBodyBytes: config.ingest.maxBodyBytes });
+  await app.register(openApiPlugin, { schemas: deps.schemas, version: deps.version });
+  await app.register(metricsRoutes, { metrics: deps.metrics, eventLog: deps.eventLog });
+  await app.register(healthRoutes, { warehouse: deps.warehouse });
+  await app.register(batchRoutes, {
+    config, eventLog: deps.eventLog, validateEvent: deps.validateEvent, metrics: deps.metrics, batchSchema: deps.schemas.batch,
+  });
+  await app.register(adminRoutes, { adminToken: config.auth.adminToken, warehouse: deps.warehouse });
+  return app;
+}

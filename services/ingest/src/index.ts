@@ -1,0 +1,3 @@
+export { buildIngestApp, type IngestAppDeps } from './app.ts';
+export { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+export { startServer, type RunningServer } from './server.ts';

@@ -1,0 +1,47 @@
+import { SluiceError } from '@sluice/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { findJsonErrorPosition } from '../json-error-position.ts';
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * JSON bodies, plain or gzip (`Content-Encoding: gzip`). The decompressed size is capped with
+ * zlib's maxOutputLength, so a gzip bomb stops at the cap instead of filling memory. text/plain is
+ * parsed the same way because navigator.sendBeacon cannot set a JSON content type without a CORS
+ * preflight; routes decide which media types they take.
+ */
+export const bodyParserPlugin = fp(async (app: FastifyInstance, options: { maxBodyBytes: number }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
+    async (request: FastifyRequest, body: Buffer) => parseJson(await decode(request, body, options.maxBodyBytes)));
+}, { name: 'sluice-body-parser' });
+
+async function decode(request: FastifyRequest, body: Buffer, maxBodyBytes: number): Promise<Buffer> {
+  const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity') return body;
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+    throw new SluiceError('SLUICE_ERR_UNSUPPORTED_ENCODING', `unsupported Content-Encoding "${encoding}"; use gzip or identity`);
+  }
+  try {
+    return await gunzipAsync(body, { maxOutputLength: maxBodyBytes });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new SluiceError('SLUICE_ERR_PAYLOAD_TOO_LARGE', `decompressed body exceeds ${maxBodyBytes} bytes`);
+    }
+    throw new SluiceError('SLUICE_ERR_MALFORMED_JSON', `body is not valid gzip: ${(error as Error).message}`);
+  }
+}
+
+function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const position = findJsonErrorPosition(text);
+    throw new SluiceError('SLUICE_ERR_MALFORMED_JSON', `malformed JSON: ${(error as Error).message}`,
+      position < 0 ? undefined : { details: { position } });
+  }
+}

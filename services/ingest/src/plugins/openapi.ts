@@ -1,0 +1,36 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { SchemaSet } from '@sluice/schemas';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * OpenAPI 3.1 at /openapi.json and a docs UI at /docs. Routes describe themselves; the event
+ * schemas are the contract files themselves (3.1 speaks JSON Schema 2020-12), keyed by $id.
+ */
+export const openApiPlugin = fp(async (app: FastifyInstance, options: { schemas: SchemaSet; version: string }) => {
+  const components: Record<string, unknown> = {};
+  for (const schema of options.schemas.all) {
+    const { $schema: _draft, ...rest } = schema;
+    components[schema.title.replace(/[^A-Za-z0-9]+/g, '')] = rest;
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Sluice API',
+        version: options.version,
+        description: 'Capture interaction events from AI products. Per-event validation uses the JSON Schemas under components.',
+      },
+      components: {
+        schemas: components as never,
+        securitySchemes: {
+          writeKey: { type: 'http', scheme: 'bearer', description: 'A write key: one source within one tenant.' },
+          adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (read APIs).' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}, { name: 'sluice-openapi' });
