@@ -7,7 +7,7 @@ import { batchRoutes } from './plugins/batch-routes.ts';
 import { bodyParserPlugin } from './plugins/body-parser.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { healthRoutes } from './plugins/health-routes.ts';
-import { metricsRoutes } from './plugins/metrics-routes.ts';
+import { metricsPlugin } from './plugins/metrics-routes.ts';
 import { openApiPlugin } from './plugins/openapi.ts';
 
 export interface IngestAppDeps {
@@ -31,7 +31,7 @@ export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 
   await app.register(errorHandlerPlugin);
   await app.register(bodyParserPlugin, { maxBodyBytes: config.ingest.maxBodyBytes });
   await app.register(openApiPlugin, { schemas: deps.schemas, version: deps.version });
-  await app.register(metricsRoutes, { metrics: deps.metrics, eventLog: deps.eventLog });
+  await app.register(metricsPlugin, { metrics: deps.metrics, eventLog: deps.eventLog });
   await app.register(healthRoutes, { warehouse: deps.warehouse });
   await app.register(batchRoutes, {
     config, eventLog: deps.eventLog, validateEvent: deps.validateEvent, metrics: deps.metrics, batchSchema: deps.schemas.batch,

@@ -3,17 +3,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { SchemaSet } from '@sluice/schemas';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { bundleSchemasForOpenApi } from '../openapi-components.ts';
 
 /**
  * OpenAPI 3.1 at /openapi.json and a docs UI at /docs. Routes describe themselves; the event
- * schemas are the contract files themselves (3.1 speaks JSON Schema 2020-12), keyed by $id.
+ * schemas are the contract files themselves (3.1 speaks JSON Schema 2020-12), bundled as components.
  */
 export const openApiPlugin = fp(async (app: FastifyInstance, options: { schemas: SchemaSet; version: string }) => {
-  const components: Record<string, unknown> = {};
-  for (const schema of options.schemas.all) {
-    const { $schema: _draft, ...rest } = schema;
-    components[schema.title.replace(/[^A-Za-z0-9]+/g, '')] = rest;
-  }
+  const components = bundleSchemasForOpenApi(options.schemas);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
