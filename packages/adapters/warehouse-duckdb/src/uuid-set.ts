@@ -5,7 +5,6 @@
  * costs more than the whole insert; see docs/decisions/0002-embedded-group-commit.md).
  */
 const EMPTY_SENTINEL_WORDS = 4;
-const HEX = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 export class UuidSet {
   #slots: Uint32Array;
@@ -52,14 +51,30 @@ export class UuidSet {
     return true;
   }
 
+  /**
+   * Reads the 32 hex digits (dashes optional, any case) into #words without allocating: this runs
+   * for every ingested event, so no regex, slices or parseInt.
+   */
   #parse(uuid: string): boolean {
-    if (!HEX.test(uuid)) return false;
-    const hex = uuid.length === 36 ? uuid.replaceAll('-', '') : uuid;
+    const dashed = uuid.length === 36;
+    if (!dashed && uuid.length !== 32) return false;
     const w = this.#words;
-    w[0] = Number.parseInt(hex.slice(0, 8), 16);
-    w[1] = Number.parseInt(hex.slice(8, 16), 16);
-    w[2] = Number.parseInt(hex.slice(16, 24), 16);
-    w[3] = Number.parseInt(hex.slice(24, 32), 16);
+    let word = 0;
+    let digits = 0;
+    for (let i = 0; i < uuid.length; i++) {
+      const c = uuid.charCodeAt(i);
+      if (dashed && (i === 8 || i === 13 || i === 18 || i === 23)) {
+        if (c !== 0x2d) return false;
+        continue;
+      }
+      const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
+      if (v < 0) return false;
+      word = ((word << 4) | v) >>> 0;
+      if (++digits % 8 === 0) {
+        w[digits / 8 - 1] = word;
+        word = 0;
+      }
+    }
     return true;
   }
 

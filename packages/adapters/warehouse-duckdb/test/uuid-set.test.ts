@@ -42,3 +42,13 @@ test('ids that differ only in one word are distinct (UUIDv7 shares timestamp pre
   assert.equal(set.has(prefix + (5000).toString(16).padStart(12, '0')), false);
   assert.equal(set.has(prefix + (4999).toString(16).padStart(12, '0')), true);
 });
+
+test('dashes must sit where a UUID has them, and every digit must be hex', () => {
+  const set = new UuidSet();
+  assert.equal(set.has('0190f5a27-c3e-7b1a-9d2e-3f4a5b6c7d8e'), false);
+  assert.throws(() => set.add('0190f5a2-7c3e-7b1a-9d2e-3f4a5b6c7d8g'), TypeError);
+  assert.throws(() => set.add('0190f5a2-7c3e-7b1a-9d2e-3f4a5b6c7d8e0'), TypeError);
+  set.add('ffffffff-ffff-ffff-ffff-fffffffffffe');
+  assert.equal(set.has('FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFE'), true);
+  assert.equal(set.has('ffffffff-ffff-ffff-ffff-ffffffffffff'), false);
+});
