@@ -35,7 +35,7 @@ export const configSchema = z.object({
     /** Defaults to <dataDir>/sluice.duckdb. */
     path: z.string().optional(),
     /** WAL size that triggers a DuckDB checkpoint; larger values batch the compaction work. */
-    checkpointThreshold: z.string().default('256MB'),
+    checkpointThreshold: z.string().default('64MB'),
   }).prefault({}),
   auth: z.object({
     writeKeys: z.array(writeKeySchema).default([{ key: DEV_WRITE_KEY, tenant: 'default', source: 'quickstart' }]),

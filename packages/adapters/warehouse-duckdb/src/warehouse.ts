@@ -40,7 +40,7 @@ const EVENT_COLUMNS = `ingest_seq::DOUBLE AS ingest_seq, event_id::VARCHAR AS ev
   user_id, anonymous_id, session_id, trace_id, parent_id, client_ip, payload`;
 
 export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<Warehouse> {
-  const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: options.checkpointThreshold ?? '256MB' });
+  const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: options.checkpointThreshold ?? '64MB' });
   const storedIds = new Map<string, UuidSet>();
   for await (const rows of db.scan('SELECT tenant, source, event_id::VARCHAR FROM events')) {
     for (const [tenant, source, id] of rows as Array<[string, string, string]>) idsOf(storedIds, tenant, source).add(id);
