@@ -25,6 +25,15 @@ export const errorCatalogue = {
   SLUICE_ERR_EVENT_NOT_OBJECT: { status: 400, message: 'The event is not a JSON object' },
   // Operator-facing errors (startup, CLI).
   SLUICE_ERR_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
+  SLUICE_ERR_INPUT_INVALID: { status: 400, message: 'An input line is not valid' },
+  // Curation.
+  SLUICE_ERR_RULESET_INVALID: { status: 422, message: 'The ruleset is invalid' },
+  SLUICE_ERR_RULESET_NOT_FOUND: { status: 404, message: 'No such ruleset' },
+  SLUICE_ERR_CURATION_RUN_NOT_FOUND: { status: 404, message: 'No such curation run' },
+  // Blob storage (datasets and snapshots).
+  SLUICE_ERR_BLOB_NOT_FOUND: { status: 404, message: 'No such object' },
+  SLUICE_ERR_BLOB_INTEGRITY: { status: 502, message: 'The stored object does not match what was written (size or hash)' },
+  SLUICE_ERR_BLOB_STORE_UNAVAILABLE: { status: 503, message: 'The object store is unavailable; retry later' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -35,6 +44,7 @@ const retryableCodes: ReadonlySet<ErrorCode> = new Set([
   'SLUICE_ERR_STORAGE_UNAVAILABLE',
   'SLUICE_ERR_QUEUE_FULL',
   'SLUICE_ERR_SHUTTING_DOWN',
+  'SLUICE_ERR_BLOB_STORE_UNAVAILABLE',
 ]);
 
 export class SluiceError extends Error {
