@@ -20,6 +20,8 @@ export class DuckDbDatabase {
   readonly #writer: DuckDBConnection;
   readonly #reader: DuckDBConnection;
   #closed = false;
+  /** Tail of the chain that serializes everything on the writer connection. */
+  #writeQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(instance: DuckDBInstance, writer: DuckDBConnection, reader: DuckDBConnection) {
     this.#instance = instance;
@@ -48,15 +50,35 @@ export class DuckDbDatabase {
     }
   }
 
-  /** Runs statements in one transaction on the writer connection; rolls back on any failure. */
-  async transaction(body: () => Promise<void>): Promise<void> {
-    await this.run('BEGIN TRANSACTION');
+  /**
+   * Runs statements in one transaction on the writer connection; rolls back on any failure.
+   * Transactions are serialized: the group committer, curation writes and erasures share one
+   * connection, and two interleaved BEGIN … COMMIT sequences on it would corrupt each other.
+   */
+  transaction<T>(body: () => Promise<T>): Promise<T> {
+    const result = this.#writeQueue.then(async () => {
+      await this.run('BEGIN TRANSACTION');
+      try {
+        const value = await body();
+        await this.run('COMMIT');
+        return value;
+      } catch (error) {
+        await this.#writer.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
+    this.#writeQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Runs a statement on the writer connection and returns its rows (DELETE … RETURNING, counts). */
+  async writeQuery<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    this.#assertOpen();
     try {
-      await body();
-      await this.run('COMMIT');
-    } catch (error) {
-      await this.#writer.run('ROLLBACK').catch(() => undefined);
-      throw error;
+      const reader = await this.#writer.runAndReadAll(sql, params);
+      return reader.getRowObjectsJS() as T[];
+    } catch (cause) {
+      throw wrap(cause);
     }
   }
 
@@ -83,6 +105,7 @@ export class DuckDbDatabase {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    await this.#writeQueue;
     // A checkpoint folds the WAL into the file so the next open does not replay it.
     await this.#writer.run('CHECKPOINT').catch(() => undefined);
     this.#closed = true;

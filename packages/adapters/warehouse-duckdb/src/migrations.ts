@@ -43,4 +43,44 @@ export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }
       );
     `,
   },
+  {
+    id: 2,
+    name: 'curation: rulesets, runs, samples, erasure audit',
+    sql: `
+      CREATE TABLE rulesets (
+        name        VARCHAR   NOT NULL,
+        hash        VARCHAR   NOT NULL,
+        content     VARCHAR   NOT NULL,
+        source_text VARCHAR   NOT NULL,
+        created_at  TIMESTAMP NOT NULL
+      );
+      CREATE TABLE curation_runs (
+        run_id       VARCHAR   NOT NULL,
+        ruleset_name VARCHAR   NOT NULL,
+        ruleset_hash VARCHAR   NOT NULL,
+        watermark    BIGINT    NOT NULL,
+        status       VARCHAR   NOT NULL,
+        stats        VARCHAR   NOT NULL,
+        created_at   TIMESTAMP NOT NULL,
+        finished_at  TIMESTAMP
+      );
+      CREATE TABLE samples (
+        run_id     VARCHAR NOT NULL,
+        sample_id  VARCHAR NOT NULL,
+        split      VARCHAR NOT NULL,
+        tenant     VARCHAR NOT NULL,
+        source     VARCHAR NOT NULL,
+        model      VARCHAR NOT NULL,
+        ingest_seq BIGINT  NOT NULL,
+        sample     VARCHAR NOT NULL
+      );
+      CREATE TABLE erasures (
+        tenant           VARCHAR   NOT NULL,
+        user_id          VARCHAR   NOT NULL,
+        request_event_id VARCHAR   NOT NULL,
+        deleted_events   BIGINT    NOT NULL,
+        erased_at        TIMESTAMP NOT NULL
+      );
+    `,
+  },
 ];

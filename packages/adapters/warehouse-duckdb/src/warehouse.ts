@@ -1,8 +1,10 @@
 import type {
-  AppendBatch, AppendOutcome, EventQuery, IngestedEvent, QuarantineQuery, QuarantinedEvent,
+  AppendBatch, AppendOutcome, CurationStore, EventQuery, IngestedEvent, QuarantineQuery, QuarantinedEvent,
   StoredEvent, StoredQuarantinedEvent, Warehouse,
 } from '@sluice/core';
+import { createDuckDbCurationStore } from './curation-store.ts';
 import { DuckDbDatabase, type Row } from './database.ts';
+import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
 import { UuidSet } from './uuid-set.ts';
 
 export interface DuckDbWarehouseOptions {
@@ -34,12 +36,9 @@ const INSERT_QUARANTINE = `
   SELECT s, tn, src, make_timestamp(r * 1000), id, c, ptr, m, e
   FROM (SELECT unnest(from_json($1::VARCHAR, '${QUARANTINE_ROW_TYPE}'), recursive := true))`;
 
-const EVENT_COLUMNS = `ingest_seq::DOUBLE AS ingest_seq, event_id::VARCHAR AS event_id, tenant, source, type,
-  epoch_ms(occurred_at)::DOUBLE AS occurred_at, epoch_ms(sent_at)::DOUBLE AS sent_at,
-  epoch_ms(received_at)::DOUBLE AS received_at, epoch_ms(timestamp)::DOUBLE AS timestamp,
-  user_id, anonymous_id, session_id, trace_id, parent_id, client_ip, payload`;
+export type DuckDbWarehouse = Warehouse & CurationStore;
 
-export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<Warehouse> {
+export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
   const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: options.checkpointThreshold ?? '64MB' });
   const storedIds = new Map<string, UuidSet>();
   for await (const rows of db.scan('SELECT tenant, source, event_id::VARCHAR FROM events')) {
@@ -117,6 +116,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
 
   return {
     kind: 'duckdb',
+    ...createDuckDbCurationStore(db),
     append,
     listEvents,
     listQuarantine,
@@ -148,27 +148,6 @@ function quarantineRow(q: QuarantinedEvent, seq: number): Record<string, unknown
   return {
     s: seq, tn: q.tenant, src: q.source, r: q.receivedAt, id: q.eventId, c: q.code, ptr: q.pointer, m: q.message,
     e: JSON.stringify(q.payload) ?? 'null',
-  };
-}
-
-function toStoredEvent(row: Row): StoredEvent {
-  return {
-    ingestSeq: row.ingest_seq as number,
-    eventId: row.event_id as string,
-    tenant: row.tenant as string,
-    source: row.source as string,
-    type: row.type as string,
-    occurredAt: row.occurred_at as number,
-    sentAt: (row.sent_at as number | null) ?? null,
-    receivedAt: row.received_at as number,
-    timestamp: row.timestamp as number,
-    userId: (row.user_id as string | null) ?? null,
-    anonymousId: (row.anonymous_id as string | null) ?? null,
-    sessionId: (row.session_id as string | null) ?? null,
-    traceId: (row.trace_id as string | null) ?? null,
-    parentId: (row.parent_id as string | null) ?? null,
-    clientIp: (row.client_ip as string | null) ?? null,
-    payload: JSON.parse(row.payload as string) as Record<string, unknown>,
   };
 }
 

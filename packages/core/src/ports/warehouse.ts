@@ -1,4 +1,5 @@
 import type { IngestedEvent, QuarantinedEvent, StoredEvent, StoredQuarantinedEvent } from '../events.ts';
+import type { CurationRun, ErasureRecord, Sample, StoredRuleset } from '../samples.ts';
 
 export interface AppendBatch {
   events: readonly IngestedEvent[];
@@ -28,6 +29,53 @@ export interface QuarantineQuery {
   afterSeq?: number;
   tenant?: string;
   source?: string;
+}
+
+export interface EventScan {
+  /** Only events with ingestSeq ≤ upToSeq (the curation watermark). */
+  upToSeq: number;
+  types?: readonly string[];
+  tenant?: string;
+  sources?: readonly string[];
+  /** Rows per yielded chunk (bounded memory). */
+  batchSize?: number;
+}
+
+export interface SampleScan {
+  runId: string;
+  split?: string;
+  batchSize?: number;
+}
+
+/**
+ * Curation's side of the warehouse: rulesets with history, curation runs and their samples, and
+ * the audit of erasures. A separate port from Warehouse (ingest needs none of it); adapters that
+ * back curation implement both, and curation takes `Warehouse & CurationStore`. A run is written as building → complete | failed; readers (export) only
+ * use complete runs, so an interrupted run never looks finished.
+ */
+export interface CurationStore {
+  /** Highest ingestSeq stored so far: the natural watermark of a curation run. */
+  maxIngestSeq(): Promise<number>;
+  /** Streams events in ingestSeq order, in chunks. */
+  scanEvents(scan: EventScan): AsyncIterable<StoredEvent[]>;
+  /** Stores a ruleset version; saving the same (name, hash) again is a no-op. */
+  saveRuleset(ruleset: StoredRuleset): Promise<void>;
+  /** Versions of one ruleset (or all), newest first. */
+  listRulesets(name?: string): Promise<StoredRuleset[]>;
+  createCurationRun(run: CurationRun): Promise<void>;
+  appendSamples(runId: string, samples: readonly Sample[]): Promise<void>;
+  finishCurationRun(runId: string, result: { status: 'complete' | 'failed'; stats: Record<string, unknown>; finishedAt: number }): Promise<void>;
+  getCurationRun(runId: string): Promise<CurationRun | null>;
+  /** Newest first. */
+  listCurationRuns(filter?: { rulesetName?: string; status?: CurationRun['status'] }): Promise<CurationRun[]>;
+  /** Streams a run's samples ordered by sampleId. */
+  scanSamples(scan: SampleScan): AsyncIterable<Sample[]>;
+  /**
+   * Erasure, the one sanctioned exception to immutability: physically deletes the user's raw
+   * events (all types except the erasure_request itself) and records an audit row.
+   */
+  eraseUser(request: { tenant: string; userId: string; requestEventId: string; erasedAt: number }): Promise<ErasureRecord>;
+  listErasures(tenant?: string): Promise<ErasureRecord[]>;
 }
 
 /**

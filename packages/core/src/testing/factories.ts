@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IngestedEvent, QuarantinedEvent } from '../events.ts';
+import type { Sample } from '../samples.ts';
 
 /** Shared test factories: realistic defaults, overridable per test. */
 export function makeIngestedEvent(overrides: Partial<IngestedEvent> = {}): IngestedEvent {
@@ -42,6 +43,31 @@ export function makeQuarantinedEvent(overrides: Partial<QuarantinedEvent> = {}):
     pointer: '/occurred_at',
     message: 'must match format "date-time"',
     payload: { type: 'generation', occurred_at: 'yesterday' },
+    ...overrides,
+  };
+}
+
+export function makeSample(overrides: Partial<Sample> = {}): Sample {
+  const id = randomUUID();
+  return {
+    sampleId: `s_${id.replaceAll('-', '').slice(0, 24)}`,
+    tenant: 'acme',
+    source: 'support-web',
+    generationId: `gen_${id.slice(0, 8)}`,
+    model: 'llama-3.1-8b-instruct',
+    provider: 'vllm',
+    sessionId: 'sess_1',
+    userKey: 'u_1a2b3c4d',
+    occurredAt: Date.UTC(2026, 10, 29, 12, 0, 0),
+    prompt: [{ role: 'user', content: 'Where is my order?' }],
+    completion: [{ role: 'assistant', content: 'It ships tomorrow.' }],
+    tools: null,
+    signals: [],
+    labels: { reward: 1, kto: true, sft: true, preference: null, rules: ['accepted'] },
+    split: 'train',
+    pii: {},
+    lineage: [id],
+    ingestSeq: 1,
     ...overrides,
   };
 }

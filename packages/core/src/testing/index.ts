@@ -1,2 +1,3 @@
 export * from './factories.ts';
 export * from './warehouse-conformance.ts';
+export * from './curation-store-conformance.ts';

@@ -1,0 +1,137 @@
+import type { CurationRun, CurationStore, ErasureRecord, EventScan, Sample, SampleScan, StoredEvent, StoredRuleset } from '@sluice/core';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDbDatabase, Row } from './database.ts';
+import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
+
+const SAMPLE_ROW_TYPE = JSON.stringify([{ r: 'VARCHAR', id: 'VARCHAR', sp: 'VARCHAR', tn: 'VARCHAR', src: 'VARCHAR', m: 'VARCHAR', s: 'BIGINT', j: 'VARCHAR' }]);
+
+/** The DuckDB implementation of curation's side of the Warehouse port. */
+export function createDuckDbCurationStore(db: DuckDbDatabase): CurationStore {
+  return {
+    async maxIngestSeq() {
+      const [row] = await db.query<{ seq: number }>('SELECT coalesce(max(ingest_seq), 0)::DOUBLE AS seq FROM events');
+      return row?.seq ?? 0;
+    },
+
+    async *scanEvents(scan: EventScan): AsyncIterable<StoredEvent[]> {
+      const batchSize = scan.batchSize ?? 5000;
+      const where = ['ingest_seq > $after', 'ingest_seq <= $upTo'];
+      const params: Record<string, DuckDBValue> = { upTo: scan.upToSeq, limit: batchSize };
+      if (scan.types) { where.push('list_contains($types::VARCHAR[], type)'); params.types = listValue([...scan.types]); }
+      if (scan.sources) { where.push('list_contains($sources::VARCHAR[], source)'); params.sources = listValue([...scan.sources]); }
+      if (scan.tenant !== undefined) { where.push('tenant = $tenant'); params.tenant = scan.tenant; }
+      let after = 0;
+      for (;;) {
+        const rows = await db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY ingest_seq LIMIT $limit`,
+          { ...params, after });
+        if (rows.length === 0) return;
+        const events = rows.map(toStoredEvent);
+        yield events;
+        after = events[events.length - 1]!.ingestSeq;
+        if (rows.length < batchSize) return;
+      }
+    },
+
+    async saveRuleset(ruleset: StoredRuleset) {
+      await db.transaction(async () => {
+        const existing = await db.writeQuery('SELECT 1 FROM rulesets WHERE name = $1 AND hash = $2', [ruleset.name, ruleset.hash]);
+        if (existing.length > 0) return;
+        await db.run('INSERT INTO rulesets VALUES ($1, $2, $3, $4, make_timestamp($5 * 1000))',
+          [ruleset.name, ruleset.hash, ruleset.content, ruleset.sourceText, ruleset.createdAt]);
+      });
+    },
+
+    async listRulesets(name?: string) {
+      const rows = await db.query(
+        `SELECT name, hash, content, source_text, epoch_ms(created_at)::DOUBLE AS created_at FROM rulesets
+         ${name === undefined ? '' : 'WHERE name = $name'} ORDER BY created_at DESC, hash`, name === undefined ? {} : { name });
+      return rows.map((r) => ({
+        name: r.name as string, hash: r.hash as string, content: r.content as string,
+        sourceText: r.source_text as string, createdAt: r.created_at as number,
+      }));
+    },
+
+    async createCurationRun(run: CurationRun) {
+      await db.transaction(() => db.run(
+        'INSERT INTO curation_runs VALUES ($1, $2, $3, $4, $5, $6, make_timestamp($7 * 1000), NULL)',
+        [run.runId, run.rulesetName, run.rulesetHash, run.watermark, run.status, JSON.stringify(run.stats), run.createdAt]));
+    },
+
+    async appendSamples(runId: string, samples: readonly Sample[]) {
+      if (samples.length === 0) return;
+      const rows = samples.map((s) => ({ r: runId, id: s.sampleId, sp: s.split, tn: s.tenant, src: s.source, m: s.model, s: s.ingestSeq, j: JSON.stringify(s) }));
+      await db.transaction(() => db.run(
+        `INSERT INTO samples SELECT r, id, sp, tn, src, m, s, j FROM (SELECT unnest(from_json($1::VARCHAR, '${SAMPLE_ROW_TYPE}'), recursive := true))`,
+        [JSON.stringify(rows)]));
+    },
+
+    async finishCurationRun(runId, result) {
+      await db.transaction(() => db.run(
+        'UPDATE curation_runs SET status = $2, stats = $3, finished_at = make_timestamp($4 * 1000) WHERE run_id = $1',
+        [runId, result.status, JSON.stringify(result.stats), result.finishedAt]));
+    },
+
+    async getCurationRun(runId: string) {
+      const rows = await db.query(`${RUN_SELECT} WHERE run_id = $runId`, { runId });
+      return rows[0] ? toRun(rows[0]) : null;
+    },
+
+    async listCurationRuns(filter = {}) {
+      const where: string[] = [];
+      const params: Record<string, string> = {};
+      if (filter.rulesetName !== undefined) { where.push('ruleset_name = $name'); params.name = filter.rulesetName; }
+      if (filter.status !== undefined) { where.push('status = $status'); params.status = filter.status; }
+      const rows = await db.query(`${RUN_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, run_id`, params);
+      return rows.map(toRun);
+    },
+
+    async *scanSamples(scan: SampleScan): AsyncIterable<Sample[]> {
+      const batchSize = scan.batchSize ?? 2000;
+      let after = '';
+      for (;;) {
+        const rows = await db.query<{ sample_id: string; sample: string }>(
+          `SELECT sample_id, sample FROM samples WHERE run_id = $runId AND sample_id > $after
+           ${scan.split === undefined ? '' : 'AND split = $split'} ORDER BY sample_id LIMIT $limit`,
+          { runId: scan.runId, after, limit: batchSize, ...(scan.split === undefined ? {} : { split: scan.split }) });
+        if (rows.length === 0) return;
+        yield rows.map((r) => JSON.parse(r.sample) as Sample);
+        after = rows[rows.length - 1]!.sample_id;
+        if (rows.length < batchSize) return;
+      }
+    },
+
+    async eraseUser(request) {
+      return db.transaction(async () => {
+        const where = `tenant = $1 AND user_id = $2 AND type <> 'erasure_request'`;
+        const [counted] = await db.writeQuery<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM events WHERE ${where}`, [request.tenant, request.userId]);
+        await db.run(`DELETE FROM events WHERE ${where}`, [request.tenant, request.userId]);
+        const record: ErasureRecord = { ...request, deletedEvents: counted?.n ?? 0 };
+        await db.run('INSERT INTO erasures VALUES ($1, $2, $3, $4, make_timestamp($5 * 1000))',
+          [record.tenant, record.userId, record.requestEventId, record.deletedEvents, record.erasedAt]);
+        return record;
+      });
+    },
+
+    async listErasures(tenant?: string) {
+      const rows = await db.query(
+        `SELECT tenant, user_id, request_event_id, deleted_events::DOUBLE AS deleted_events, epoch_ms(erased_at)::DOUBLE AS erased_at
+         FROM erasures ${tenant === undefined ? '' : 'WHERE tenant = $tenant'} ORDER BY erased_at DESC`, tenant === undefined ? {} : { tenant });
+      return rows.map((r) => ({
+        tenant: r.tenant as string, userId: r.user_id as string, requestEventId: r.request_event_id as string,
+        deletedEvents: r.deleted_events as number, erasedAt: r.erased_at as number,
+      }));
+    },
+  };
+}
+
+const RUN_SELECT = `SELECT run_id, ruleset_name, ruleset_hash, watermark::DOUBLE AS watermark, status, stats,
+  epoch_ms(created_at)::DOUBLE AS created_at, epoch_ms(finished_at)::DOUBLE AS finished_at FROM curation_runs`;
+
+function toRun(r: Row): CurationRun {
+  return {
+    runId: r.run_id as string, rulesetName: r.ruleset_name as string, rulesetHash: r.ruleset_hash as string,
+    watermark: r.watermark as number, status: r.status as CurationRun['status'],
+    stats: JSON.parse(r.stats as string) as Record<string, unknown>,
+    createdAt: r.created_at as number, finishedAt: (r.finished_at as number | null) ?? null,
+  };
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import type { StoredEvent } from '../events.ts';
+import type { CurationStore, Warehouse } from '../ports/warehouse.ts';
+import type { CurationRun } from '../samples.ts';
+import { makeIngestedEvent, makeSample } from './factories.ts';
+
+export interface CurationStoreHarness {
+  open(): Promise<Warehouse & CurationStore>;
+  cleanup(): Promise<void>;
+}
+
+async function collect<T>(chunks: AsyncIterable<T[]>): Promise<{ rows: T[]; chunks: number }> {
+  const rows: T[] = [];
+  let n = 0;
+  for await (const chunk of chunks) { rows.push(...chunk); n++; }
+  return { rows, chunks: n };
+}
+
+function makeRun(overrides: Partial<CurationRun> = {}): CurationRun {
+  return {
+    runId: `run_${randomUUID().slice(0, 8)}`, rulesetName: 'support', rulesetHash: 'a'.repeat(64), watermark: 10,
+    status: 'building', stats: {}, createdAt: Date.UTC(2026, 10, 29), finishedAt: null, ...overrides,
+  };
+}
+
+/** The CurationStore port's contract, run by every adapter that backs curation. */
+export function runCurationStoreConformance(name: string, createHarness: () => Promise<CurationStoreHarness>): void {
+  describe(`CurationStore conformance: ${name}`, () => {
+    let harness: CurationStoreHarness;
+    let store: Warehouse & CurationStore;
+    before(async () => {
+      harness = await createHarness();
+      store = await harness.open();
+    });
+    after(async () => {
+      await store.close();
+      await harness.cleanup();
+    });
+
+    test('scanEvents streams events up to the watermark in ingest order, in bounded chunks, filtered', async () => {
+      const tenant = `t${randomUUID().slice(0, 6)}`;
+      const events = Array.from({ length: 7 }, (_, i) => makeIngestedEvent({ tenant, type: i % 2 === 0 ? 'generation' : 'feedback' }));
+      await store.append({ events, quarantine: [] });
+      const watermark = await store.maxIngestSeq();
+      await store.append({ events: [makeIngestedEvent({ tenant })], quarantine: [] });
+      const all = await collect(store.scanEvents({ upToSeq: watermark, tenant, batchSize: 3 }));
+      assert.deepEqual(all.rows.map((e: StoredEvent) => e.eventId), events.map((e) => e.eventId));
+      assert.equal(all.chunks, 3);
+      assert.deepEqual(all.rows[0]!.payload, events[0]!.payload);
+      const generations = await collect(store.scanEvents({ upToSeq: watermark, tenant, types: ['generation'] }));
+      assert.equal(generations.rows.length, 4);
+      const otherSource = await collect(store.scanEvents({ upToSeq: watermark, tenant, sources: ['nope'] }));
+      assert.equal(otherSource.rows.length, 0);
+    });
+
+    test('rulesets keep their history; saving the same version twice is a no-op', async () => {
+      const name = `rs-${randomUUID().slice(0, 6)}`;
+      const v1 = { name, hash: '1'.repeat(64), content: '{"a":1}', sourceText: 'a: 1\n', createdAt: 1000 };
+      const v2 = { name, hash: '2'.repeat(64), content: '{"a":2}', sourceText: 'a: 2\n', createdAt: 2000 };
+      await store.saveRuleset(v1);
+      await store.saveRuleset(v2);
+      await store.saveRuleset(v1);
+      assert.deepEqual(await store.listRulesets(name), [v2, v1]);
+      assert.ok((await store.listRulesets()).length >= 2);
+    });
+
+    test('a curation run goes building → complete, and its samples stream back ordered by sampleId', async () => {
+      const run = makeRun();
+      await store.createCurationRun(run);
+      assert.deepEqual(await store.getCurationRun(run.runId), run);
+      const samples = Array.from({ length: 5 }, (_, i) => makeSample({ split: i === 0 ? 'eval' : 'train', ingestSeq: i + 1 }));
+      await store.appendSamples(run.runId, samples.slice(0, 3));
+      await store.appendSamples(run.runId, samples.slice(3));
+      await store.finishCurationRun(run.runId, { status: 'complete', stats: { funnel: { in: 5 } }, finishedAt: run.createdAt + 5 });
+      const finished = await store.getCurationRun(run.runId);
+      assert.equal(finished?.status, 'complete');
+      assert.deepEqual(finished?.stats, { funnel: { in: 5 } });
+      assert.equal(finished?.finishedAt, run.createdAt + 5);
+      const sorted = [...samples].sort((a, b) => (a.sampleId < b.sampleId ? -1 : 1));
+      const back = await collect(store.scanSamples({ runId: run.runId, batchSize: 2 }));
+      assert.deepEqual(back.rows, sorted);
+      assert.equal(back.chunks, 3);
+      const evalOnly = await collect(store.scanSamples({ runId: run.runId, split: 'eval' }));
+      assert.deepEqual(evalOnly.rows, [samples[0]]);
+      assert.ok((await store.listCurationRuns({ status: 'complete' })).some((r) => r.runId === run.runId));
+      assert.equal(await store.getCurationRun('missing'), null);
+    });
+
+    test('eraseUser deletes the user\'s raw events except the request itself, and audits it', async () => {
+      const tenant = `t${randomUUID().slice(0, 6)}`;
+      const request = makeIngestedEvent({ tenant, userId: 'gone', type: 'erasure_request' });
+      await store.append({
+        events: [makeIngestedEvent({ tenant, userId: 'gone' }), makeIngestedEvent({ tenant, userId: 'gone', type: 'feedback' }), makeIngestedEvent({ tenant, userId: 'stays' }), request],
+        quarantine: [],
+      });
+      const record = await store.eraseUser({ tenant, userId: 'gone', requestEventId: request.eventId, erasedAt: 1234 });
+      assert.equal(record.deletedEvents, 2);
+      const left = await collect(store.scanEvents({ upToSeq: await store.maxIngestSeq(), tenant }));
+      assert.deepEqual(left.rows.map((e) => [e.userId, e.type]).sort(), [['gone', 'erasure_request'], ['stays', 'generation']]);
+      assert.deepEqual(await store.listErasures(tenant), [{ tenant, userId: 'gone', requestEventId: request.eventId, deletedEvents: 2, erasedAt: 1234 }]);
+    });
+  });
+}
