@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import type { EventLog } from '@sluice/core';
+import { makeIngestedEvent } from '@sluice/core/testing';
+import { createKafkaEventLog } from '../src/index.ts';
+import { skipWithoutKafka, uniqueTopics } from './kafka-test-utils.ts';
+
+const run = promisify(execFile);
+const kafkaScript = path.resolve(import.meta.dirname, '../../../../.ci/services/kafka.sh');
+
+/**
+ * Outages need a broker this test may freeze and kill, so it starts its own (same script as CI,
+ * other ports, its own state directory) instead of touching the shared one from KAFKA_BROKERS.
+ * Skipped like the other Kafka tests: KAFKA_BROKERS set means Java and the Kafka jars are there.
+ */
+describe('Kafka EventLog when the broker goes away', { skip: skipWithoutKafka, timeout: 180_000 }, () => {
+  const port = 19092;
+  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1), SLUICE_SERVICES_DIR: '' };
+  let stateDir: string;
+  let log: EventLog | undefined;
+
+  const broker = (command: 'start' | 'stop') => run('bash', [kafkaScript, command], { env, timeout: 150_000 });
+  const brokerPid = async () => Number((await readFile(path.join(stateDir, `kafka-${port}`, 'kafka.pid'), 'utf8')).trim());
+  const oneEvent = () => ({ events: [makeIngestedEvent()], quarantine: [] });
+
+  before(async () => {
+    stateDir = await mkdtemp(path.join(tmpdir(), 'sluice-kafka-outage-'));
+    env.SLUICE_SERVICES_DIR = stateDir;
+    await broker('start');
+    log = await createKafkaEventLog({
+      brokers: [`127.0.0.1:${port}`],
+      ...uniqueTopics(),
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: 1000,
+      retries: 2,
+      deliveryTimeoutMs: 3000,
+    });
+  });
+  after(async () => {
+    await log?.close();
+    await broker('stop').catch(() => undefined);
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  test('a frozen broker: append rejects with SLUICE_ERR_STORAGE_UNAVAILABLE at the delivery timeout, then recovers', async () => {
+    assert.deepEqual(await log!.append(oneEvent()), { duplicate: [false] });
+    const pid = await brokerPid();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const started = performance.now();
+      await assert.rejects(log!.append(oneEvent()), { code: 'SLUICE_ERR_STORAGE_UNAVAILABLE' });
+      const waited = performance.now() - started;
+      assert.ok(waited < 4500, `rejected after ${Math.round(waited)} ms, bounded by deliveryTimeoutMs`);
+      assert.equal(log!.queuedEvents(), 0);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // The client reconnects by itself; give the resumed broker a few tries.
+    let recovered = false;
+    for (let attempt = 0; attempt < 10 && !recovered; attempt++) {
+      recovered = await log!.append(oneEvent()).then(() => true, () => false);
+    }
+    assert.ok(recovered, 'appends succeed again once the broker is back');
+  });
+
+  test('a stopped broker: append rejects with SLUICE_ERR_STORAGE_UNAVAILABLE instead of hanging', async () => {
+    await broker('stop');
+    const started = performance.now();
+    await assert.rejects(log!.append(oneEvent()), { code: 'SLUICE_ERR_STORAGE_UNAVAILABLE' });
+    assert.ok(performance.now() - started < 4500, 'bounded by deliveryTimeoutMs');
+  });
+});

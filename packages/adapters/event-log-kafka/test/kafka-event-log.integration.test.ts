@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import { SluiceError, type EventLog } from '@sluice/core';
+import { makeIngestedEvent, makeQuarantinedEvent } from '@sluice/core/testing';
+import { createKafkaEventLog, INGESTED_EVENT_SCHEMA, QUARANTINED_EVENT_SCHEMA, SCHEMA_HEADER } from '../src/index.ts';
+import { describeTopics, kafkaBrokers, readMessages, skipWithoutKafka, uniqueTopics } from './kafka-test-utils.ts';
+
+describe('Kafka EventLog against a real broker', { skip: skipWithoutKafka }, () => {
+  const topics = uniqueTopics();
+  let log: EventLog;
+
+  before(async () => {
+    log = await createKafkaEventLog({ brokers: kafkaBrokers, ...topics, partitions: 3, replicationFactor: 1 });
+  });
+  after(async () => {
+    await log?.close();
+  });
+
+  test('startup creates both topics with the requested partitions', async () => {
+    const described = await describeTopics([topics.topic, topics.quarantineTopic]);
+    assert.deepEqual(described.get(topics.topic), { partitions: 3 });
+    assert.deepEqual(described.get(topics.quarantineTopic), { partitions: 3 });
+  });
+
+  test('a second instance starts against existing topics', async () => {
+    const second = await createKafkaEventLog({ brokers: kafkaBrokers, ...topics, partitions: 3 });
+    await second.close();
+  });
+
+  test('append resolves after Kafka has the events: keyed by session, then user, then anonymous id', async () => {
+    const bySession = [1, 2, 3].map((n) => makeIngestedEvent({ sessionId: 'sess_a', type: `step_${n}` }));
+    const byUser = makeIngestedEvent({ sessionId: null, userId: 'user_7', anonymousId: 'anon_7' });
+    const byAnonymous = makeIngestedEvent({ sessionId: null, userId: null, anonymousId: 'anon_9' });
+    const unkeyed = makeIngestedEvent({ sessionId: null, userId: null, anonymousId: null });
+    const events = [...bySession, byUser, byAnonymous, unkeyed];
+
+    assert.deepEqual(await log.append({ events, quarantine: [] }), { duplicate: events.map(() => false) });
+    assert.equal(log.queuedEvents(), 0);
+
+    const read = await readMessages(topics.topic, events.length);
+    const byId = new Map(read.map((m) => [(JSON.parse(m.value) as { eventId: string }).eventId, m]));
+    for (const event of events) {
+      const message = byId.get(event.eventId);
+      assert.ok(message, `event ${event.eventId} is in the topic`);
+      assert.deepEqual(JSON.parse(message.value), event, 'the value is the IngestedEvent record as JSON');
+      assert.equal(message.headers.get(SCHEMA_HEADER), INGESTED_EVENT_SCHEMA);
+    }
+    assert.deepEqual(bySession.map((e) => byId.get(e.eventId)?.key), ['sess_a', 'sess_a', 'sess_a']);
+    assert.equal(byId.get(byUser.eventId)?.key, 'user_7');
+    assert.equal(byId.get(byAnonymous.eventId)?.key, 'anon_9');
+    assert.equal(byId.get(unkeyed.eventId)?.key, undefined);
+
+    const session = bySession.map((e) => byId.get(e.eventId)!);
+    assert.equal(new Set(session.map((m) => m.partition)).size, 1, "a session's events share one partition");
+    assert.deepEqual(session.map((m) => m.offset), [...session.map((m) => m.offset)].sort((a, b) => (a < b ? -1 : 1)), 'in append order');
+  });
+
+  test('quarantined events go to the quarantine topic, as JSON with their own schema header', async () => {
+    const quarantined = [makeQuarantinedEvent({ eventId: 'q-1' }), makeQuarantinedEvent({ eventId: null, payload: 42 })];
+    assert.deepEqual(await log.append({ events: [], quarantine: quarantined }), { duplicate: [] });
+    const read = await readMessages(topics.quarantineTopic, quarantined.length);
+    const values = read.map((m) => JSON.parse(m.value) as unknown);
+    for (const event of quarantined) assert.ok(values.some((value) => isDeepStrictEqual(value, event)), `${event.eventId} is in the topic`);
+    assert.ok(read.every((m) => m.headers.get(SCHEMA_HEADER) === QUARANTINED_EVENT_SCHEMA && m.key === undefined));
+  });
+
+  test('a batch larger than Kafka accepts in one request (one session, ~3 MB) is split and fully acknowledged', async () => {
+    const { topic, quarantineTopic } = uniqueTopics();
+    const big = await createKafkaEventLog({ brokers: kafkaBrokers, topic, quarantineTopic, partitions: 1 });
+    try {
+      const filler = 'x'.repeat(30_000);
+      const events = Array.from({ length: 100 }, () => makeIngestedEvent({ sessionId: 'sess_big', payload: { filler } }));
+      assert.deepEqual(await big.append({ events, quarantine: [] }), { duplicate: events.map(() => false) });
+      const read = await readMessages(topic, events.length);
+      assert.deepEqual(read.map((m) => (JSON.parse(m.value) as { eventId: string }).eventId), events.map((e) => e.eventId), 'all of them, in order');
+    } finally {
+      await big.close();
+    }
+  });
+
+  test('after close, append refuses with SLUICE_ERR_SHUTTING_DOWN', async () => {
+    const closing = await createKafkaEventLog({ brokers: kafkaBrokers, ...topics });
+    await closing.close();
+    await assert.rejects(closing.append({ events: [makeIngestedEvent()], quarantine: [] }), { code: 'SLUICE_ERR_SHUTTING_DOWN' });
+  });
+});
+
+// Needs no broker, so it runs everywhere.
+test('an unreachable broker fails startup within the bounded wait, naming the brokers', async () => {
+  const started = performance.now();
+  await assert.rejects(
+    createKafkaEventLog({ brokers: ['127.0.0.1:1'], ...uniqueTopics(), connectTimeoutMs: 1000, retries: 2, startupTimeoutMs: 5000 }),
+    (error: unknown) => {
+      assert.ok(error instanceof SluiceError);
+      assert.equal(error.code, 'SLUICE_ERR_STORAGE_UNAVAILABLE');
+      assert.equal(error.status, 503);
+      assert.match(error.message, /127\.0\.0\.1:1/);
+      return true;
+    },
+  );
+  assert.ok(performance.now() - started < 6000, 'gave up within startupTimeoutMs');
+});

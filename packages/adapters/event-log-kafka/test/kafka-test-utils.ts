@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Admin, Consumer, MessagesStreamModes, stringDeserializers } from '@platformatic/kafka';
+
+/** Set by CI after `bash .ci/services/kafka.sh start`; the integration tests skip without it. */
+export const kafkaBrokers = process.env['KAFKA_BROKERS']?.split(',').filter((b) => b.length > 0) ?? [];
+export const skipWithoutKafka = kafkaBrokers.length === 0 ? 'KAFKA_BROKERS not set' : false;
+
+/** Topic names no other run or test shares, so tests need no cleanup and never read stale data. */
+export function uniqueTopics(): { topic: string; quarantineTopic: string } {
+  const run = `${Date.now()}-${randomUUID().slice(0, 8)}`;
+  return { topic: `test.events.${run}`, quarantineTopic: `test.quarantine.${run}` };
+}
+
+export interface ReadMessage {
+  partition: number;
+  offset: bigint;
+  key: string | undefined;
+  value: string;
+  headers: Map<string, string>;
+}
+
+/** Reads the first `count` messages of a topic from the beginning, as a fresh consumer group. */
+export async function readMessages(topic: string, count: number, timeoutMs = 20_000): Promise<ReadMessage[]> {
+  const consumer = new Consumer({
+    clientId: 'sluice-test-reader',
+    groupId: `sluice-test-${randomUUID()}`,
+    bootstrapBrokers: kafkaBrokers,
+    deserializers: stringDeserializers,
+  });
+  const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, autocommit: false, maxWaitTime: 200 });
+  const messages: ReadMessage[] = [];
+  const timer = setTimeout(() => stream.destroy(new Error(`read ${messages.length} of ${count} messages from ${topic} within ${timeoutMs} ms`)), timeoutMs);
+  try {
+    for await (const message of stream) {
+      // A message without a key arrives as an empty key; undefined says "no key" the same way the producer did.
+      messages.push({ partition: message.partition, offset: message.offset, key: message.key || undefined, value: message.value ?? '', headers: message.headers });
+      if (messages.length >= count) break;
+    }
+  } finally {
+    clearTimeout(timer);
+    await stream.close().catch(() => undefined);
+    await consumer.close(true);
+  }
+  return messages;
+}
+
+export async function describeTopics(topics: string[]): Promise<Map<string, { partitions: number }>> {
+  const admin = new Admin({ clientId: 'sluice-test-admin', bootstrapBrokers: kafkaBrokers });
+  try {
+    const metadata = await admin.metadata({ topics: [...topics], forceUpdate: true });
+    return new Map(topics.map((name) => [name, { partitions: metadata.topics.get(name)?.partitionsCount ?? 0 }]));
+  } finally {
+    await admin.close();
+  }
+}
