@@ -1,0 +1,133 @@
+import { overlapsSorted } from './resolve-overlaps.ts';
+import { forEachMatch, isWordCode } from './text-profile.ts';
+import type { Detector, Span, TextProfile } from './types.ts';
+
+/*
+ * Phone numbers are the noisiest family: digits with separators are everywhere (dates, versions,
+ * IPs, order numbers, hashes). We therefore accept only three shapes and reject everything else:
+ *
+ *  1. International: a leading '+' and a country code, then digit groups separated by single
+ *     spaces, dashes or dots, optionally with a parenthesised group: +44 20 7946 0958,
+ *     +1-415-555-0132, +49 (0)30 123456, +14155550132.
+ *  2. North American national: (415) 555-0132, 415-555-0132, 415.555.0132, 415 555 0132,
+ *     1-415-555-0132, with NANP rules (area code and exchange start with 2-9).
+ *  3. Trunk-prefixed national (UK, EU, …): a leading 0 then 1-4 more groups of 2+ digits with one
+ *     consistent separator, 9-12 digits in all: 020 7946 0958, 030 123456, 06 12 34 56 78. Date,
+ *     zero-padded IPv4 and SSN (3-2-4) shapes are excluded.
+ *
+ * Decision: a bare digit run without separators and without a leading '+' is never a phone
+ * (order #123456789012, 20261129, epoch timestamps). That misses phones written as 4155550132;
+ * we accept that to keep IDs out of the redaction.
+ *
+ * Every pattern refuses to start inside a longer token: not after a letter, digit or '_'
+ * (abc4155550132def), not after 'x.', 'x-' or 'x/' where x is alphanumeric (v10.4.12, IDs such as
+ * ORD-415-555-0132, IP octets), not after 'digit:' (12:30:45).
+ */
+const tokenStart = String.raw`(?<![\w+@]|\d[:./-]|[A-Za-z][./-])`;
+// No more digits, letters or '@' right after, and no '.5', '-7', '/1', ':3' continuation.
+const tokenEnd = String.raw`(?![\w@]|[./:-]\d)`;
+
+// Each repetition consumes exactly one digit, so the loop is unambiguous and linear. Boundaries
+// at the end are checked in code, not with a lookahead, so a failed match never backtracks.
+// Not after ')' or ']' either: '(x<<16)+16777216' is arithmetic.
+const internationalPattern = /(?<![\w+)\]])\+[1-9](?:[ .-]?\(\d{1,4}\)|[ .-]?\d)*/g;
+const northAmericanPattern = new RegExp(
+  `${tokenStart}(?:1[ .\\-])?(?:\\([2-9]\\d{2}\\) ?|[2-9]\\d{2}[ .\\-])[2-9]\\d{2}[ .\\-]\\d{4}${tokenEnd}`,
+  'g',
+);
+// Not inside a longer run of the same shape either: '<Buffer 01 02 03 04 05 06 07 08>' is a byte
+// dump, not a French number, so no digit-space before and no separator-digit after.
+const trunkPattern = new RegExp(`${tokenStart}(?<!\\d )0[1-9]\\d{0,4}([ .\\-])\\d{2,8}(?:\\1\\d{2,8}){0,3}(?!\\1\\d)${tokenEnd}`, 'g');
+
+const minDigits = 7; // E.164 allows up to 15 digits; below 7 nothing is dialable.
+const maxDigits = 15;
+
+export function createPhoneDetector(): Detector {
+  return {
+    type: 'PHONE',
+    detect(text: string, profile: TextProfile, out: Span[]): void {
+      if (profile.digits < minDigits) return;
+      // International matches win: '+1 (415) 555-0132' must not also yield '(415) 555-0132'.
+      const international: Span[] = [];
+      if (text.includes('+')) {
+        forEachMatch(internationalPattern, text, (match) => {
+          const number = internationalNumber(match[0]);
+          const end = match.index + (number?.length ?? 0);
+          if (number !== undefined && endsToken(text, end)) international.push(phoneSpan(text, match.index, end));
+        });
+      }
+      for (const span of international) out.push(span);
+      const national: Span[] = [];
+      forEachMatch(northAmericanPattern, text, (match) => {
+        national.push(phoneSpan(text, match.index, match.index + match[0].length));
+      });
+      forEachMatch(trunkPattern, text, (match) => {
+        const digits = countDigits(match[0]);
+        if (digits >= 9 && digits <= 12 && !looksLikeDate(match[0]) && !looksLikeIPv4(match[0]) && !looksLikeSsn(match[0])) {
+          national.push(phoneSpan(text, match.index, match.index + match[0].length));
+        }
+      });
+      for (const span of national) {
+        if (!overlapsSorted(international, span)) out.push(span);
+      }
+    },
+  };
+}
+
+function phoneSpan(text: string, start: number, end: number): Span {
+  return { type: 'PHONE', start, end, value: text.slice(start, end) };
+}
+
+/**
+ * The phone number at the start of an international candidate, or undefined. The greedy pattern
+ * may swallow a following space-separated number ('+44 20 7946 0958 12 items'); when that pushes
+ * the count past 15 digits, trailing space-separated groups are dropped until it fits.
+ */
+function internationalNumber(candidate: string): string | undefined {
+  let number = candidate;
+  // '(0)' is the national trunk prefix shown for convenience; E.164 does not count it.
+  let digits = countDigits(number.replace('(0)', ''));
+  while (digits > maxDigits) {
+    const cut = number.lastIndexOf(' ');
+    if (cut <= 0) return undefined;
+    number = number.slice(0, cut);
+    digits = countDigits(number.replace('(0)', ''));
+  }
+  const lastCode = number.charCodeAt(number.length - 1);
+  if (lastCode < 48 || lastCode > 57) return undefined; // '+1 (415)' alone is not a number
+  return digits >= minDigits ? number : undefined;
+}
+
+function endsToken(text: string, end: number): boolean {
+  if (end >= text.length) return true;
+  const next = text.charCodeAt(end);
+  if (isWordCode(next) || next === 64) return false;
+  const isJoiner = next === 46 || next === 45 || next === 47 || next === 58; // . - / :
+  if (!isJoiner) return true;
+  const after = text.charCodeAt(end + 1);
+  return !(after >= 48 && after <= 57);
+}
+
+function countDigits(value: string): number {
+  let digits = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 48 && code <= 57) digits++;
+  }
+  return digits;
+}
+
+/** 01.02.2026, 2026-01-02 written with a trunk-like leading 0: day/month/year shapes. */
+function looksLikeDate(candidate: string): boolean {
+  return /^\d{2}[ .-]\d{2}[ .-](?:19|20)\d{2}$/.test(candidate) || /^\d{4}[ .-]\d{2}[ .-]\d{2}$/.test(candidate);
+}
+
+/** 010.001.002.003, 0300.0250.01.01: zero-padded or octal IPv4, which the trunk shape would accept. */
+function looksLikeIPv4(candidate: string): boolean {
+  return /^\d{1,4}\.\d{1,4}\.\d{1,4}\.\d{1,4}$/.test(candidate);
+}
+
+/** 078-05-1120: the SSN shape, left to US_SSN (which also rejects the famous fake ones). */
+function looksLikeSsn(candidate: string): boolean {
+  return /^\d{3}[ -]\d{2}[ -]\d{4}$/.test(candidate);
+}

@@ -1,0 +1,46 @@
+/** The detector families Sluice ships. Custom detectors add their own names. */
+export const builtinPiiTypes = [
+  'SECRET',
+  'URL_CREDENTIALS',
+  'CREDIT_CARD',
+  'IBAN',
+  'US_SSN',
+  'EMAIL',
+  'IP_ADDRESS',
+  'PHONE',
+] as const;
+
+export type BuiltinPiiType = (typeof builtinPiiTypes)[number];
+
+// `string & {}` keeps editor completion for the built-in names while accepting custom ones.
+export type PiiType = BuiltinPiiType | (string & {});
+
+/**
+ * One finding in a text. `value` exists so that the redactor can pseudonymize and apply the
+ * allow-list; it must stay in memory and never reach a log line, an error message or a metric.
+ */
+export interface Span {
+  type: PiiType;
+  start: number;
+  end: number;
+  value: string;
+  /** Which rule inside a family matched (SECRET: `github_token`, `jwt`, …). */
+  subtype?: string;
+}
+
+/**
+ * Cheap facts about a text, computed once per text so that every detector can skip work it
+ * cannot possibly need (most chat messages hold no digits runs, no '@', no '://').
+ */
+export interface TextProfile {
+  /** Number of ASCII digits, counted up to `digitCountCap` and no further. */
+  digits: number;
+  hasAt: boolean;
+  hasColon: boolean;
+}
+
+export interface Detector {
+  readonly type: PiiType;
+  /** Appends the spans found in `text` to `out`; spans may overlap, the redactor resolves them. */
+  detect(text: string, profile: TextProfile, out: Span[]): void;
+}
