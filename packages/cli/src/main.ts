@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { isSluiceError } from '@sluice/core';
+import { curateCommand } from './commands/curate.ts';
 import { eventsCommand } from './commands/events.ts';
 import { serveCommand } from './commands/serve.ts';
+import { dedupCommand, eraseCommand, piiCommand } from './commands/tools.ts';
 
 const usage = `sluice — capture AI product usage and turn it into training data
 
@@ -10,6 +12,14 @@ Usage:
   sluice events tail  [options]        print stored events as they arrive (JSON Lines)
   sluice events list  [options]        print the newest stored events
   sluice quarantine list [options]     print rejected events with their reasons
+  sluice curate --ruleset FILE [--dry-run] [--watermark SEQ] [--limit N] [--examples N] [--json]
+                                       run a curation ruleset over the stored events
+  sluice erase                         carry out pending erasure requests now
+  sluice pii scan  < in.jsonl          {"id","text"} lines → redacted text + findings
+  sluice dedup [--threshold 0.8]  < in.jsonl
+                                       {"id","text"} lines → {"id","duplicate_of"}
+
+curate and erase open the embedded store directly: stop \`sluice serve\` first.
 
 Options for events / quarantine (read from a running server):
   --url URL          server URL (default http://127.0.0.1:8080, or SLUICE_URL)
@@ -23,6 +33,10 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   events: (args) => eventsCommand('events', args),
   quarantine: (args) => eventsCommand('quarantine', args),
+  curate: curateCommand,
+  erase: eraseCommand,
+  pii: piiCommand,
+  dedup: dedupCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

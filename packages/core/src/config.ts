@@ -12,6 +12,7 @@ import { SluiceError } from './errors.ts';
 
 const DEV_WRITE_KEY = 'sk_dev_quickstart';
 const DEV_ADMIN_TOKEN = 'admin_dev_quickstart';
+const DEV_PSEUDONYM_KEY = 'dev-pseudonym-key-change-me-0001';
 
 const writeKeySchema = z.object({
   key: z.string().min(8, 'a write key needs at least 8 characters'),
@@ -52,6 +53,13 @@ export const configSchema = z.object({
     maxFutureSkewMs: z.coerce.number().int().min(0).default(5 * 60_000),
     storeClientIp: boolFromString.default(false),
   }).prefault({}),
+  curation: z.object({
+    /**
+     * Tenant secret for PII pseudonyms (HMAC-SHA256) and user keys: the same value maps to the
+     * same token across a dataset; changing it changes every token.
+     */
+    pseudonymKey: z.string().min(16, 'the pseudonym key needs at least 16 characters').default(DEV_PSEUDONYM_KEY),
+  }).prefault({}),
   groupCommit: z.object({
     /** Most events written in one transaction. */
     maxBatchEvents: z.coerce.number().int().positive().default(20_000),
@@ -80,6 +88,7 @@ export const envVariables = {
   SLUICE_RATE_LIMIT_BURST: ['ingest', 'rateLimitBurst'],
   SLUICE_MAX_FUTURE_SKEW_MS: ['ingest', 'maxFutureSkewMs'],
   SLUICE_STORE_CLIENT_IP: ['ingest', 'storeClientIp'],
+  SLUICE_PSEUDONYM_KEY: ['curation', 'pseudonymKey'],
   SLUICE_GROUP_COMMIT_MAX_BATCH_EVENTS: ['groupCommit', 'maxBatchEvents'],
   SLUICE_GROUP_COMMIT_MAX_QUEUED_EVENTS: ['groupCommit', 'maxQueuedEvents'],
 } as const satisfies Record<string, readonly string[]>;
@@ -150,4 +159,8 @@ export function duckdbPath(config: Pick<Config, 'dataDir' | 'warehouse'>): strin
 
 export function usesDevCredentials(config: Pick<Config, 'auth'>): boolean {
   return config.auth.adminToken === DEV_ADMIN_TOKEN || config.auth.writeKeys.some((k) => k.key === DEV_WRITE_KEY);
+}
+
+export function usesDevPseudonymKey(config: Pick<Config, 'curation'>): boolean {
+  return config.curation.pseudonymKey === DEV_PSEUDONYM_KEY;
 }

@@ -4,3 +4,4 @@ export type * from './events.ts';
 export type * from './samples.ts';
 export type * from './ports/warehouse.ts';
 export type * from './ports/event-log.ts';
+export * from './ports/blob-store.ts';

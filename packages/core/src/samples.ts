@@ -66,7 +66,14 @@ export interface Sample {
   completion: SampleMessage[];
   /** Tool definitions offered to the model (JSON schemas), or null. */
   tools: unknown[] | null;
+  /** Why the model stopped (stop, length, tool_calls, content_filter, error, …), when reported. */
+  finishReason: string | null;
   signals: SampleSignal[];
+  /**
+   * The completion of an earlier generation in the same session with the same prompt that the
+   * user regenerated (outcome `regenerated`): the rejected side of a regeneration preference.
+   */
+  previousAttempt: SampleMessage[] | null;
   labels: SampleLabels;
   split: string;
   /** PII findings by type (counts, never values). */

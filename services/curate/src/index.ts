@@ -1,1 +1,8 @@
 export * from './pii/index.ts';
+export { dedupLines, DedupInputError } from './dedup/index.ts';
+export { loadRuleset, type LoadedRuleset, type RulesetIssue } from './ruleset/load.ts';
+export { rulesetSchema, type Ruleset } from './ruleset/schema.ts';
+export { canonicalJson, sha256Hex } from './ruleset/canonical-json.ts';
+export { runCuration, type CurationDeps, type CurationExample, type CurationOptions, type CurationReport } from './runner.ts';
+export { carryOutErasureRequests } from './erasure.ts';
+export { scanPiiLines } from './tools/pii-scan.ts';

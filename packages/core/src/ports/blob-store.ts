@@ -143,5 +143,11 @@ export function compareBlobKeys(a: string, b: string): number {
 export async function* blobBodyChunks(body: BlobBody): AsyncIterable<Uint8Array> {
   if (typeof body === 'string') yield Buffer.from(body, 'utf8');
   else if (body instanceof Uint8Array) yield body;
-  else yield* body;
+  else {
+    for await (const chunk of body) {
+      // A Readable with an encoding set yields strings; hashing them as bytes would be wrong.
+      if (!(chunk instanceof Uint8Array)) throw new TypeError('blob body chunks must be Uint8Array');
+      yield chunk;
+    }
+  }
 }

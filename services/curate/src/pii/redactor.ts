@@ -23,6 +23,8 @@ export interface RedactTextResult {
   findings: PiiFindings;
   /** A finding's action is drop_sample: the caller must drop the whole sample. */
   drop: boolean;
+  /** Where each redacted finding was, as string indices into the ORIGINAL text (no values). */
+  spans: Array<{ type: PiiType; start: number; end: number }>;
 }
 
 export interface RedactValueResult {
@@ -52,11 +54,11 @@ export function createRedactor(policy: PiiPolicy, secret: PseudonymSecret): Reda
   const actionFor = (type: PiiType): PiiAction => policy.actions[type] ?? policy.defaultAction;
 
   function redactText(text: string): RedactTextResult {
-    if (text.length === 0) return { text, findings: {}, drop: false };
+    if (text.length === 0) return { text, findings: {}, drop: false, spans: [] };
     const profile = profileText(text);
     const found: Span[] = [];
     for (const detector of detectors) detector.detect(text, profile, found);
-    if (found.length === 0) return { text, findings: {}, drop: false };
+    if (found.length === 0) return { text, findings: {}, drop: false, spans: [] };
 
     const spans = resolveOverlaps(found.filter((span) => !isAllowed(span)), text.length);
     const findings: PiiFindings = {};
@@ -73,7 +75,7 @@ export function createRedactor(policy: PiiPolicy, secret: PseudonymSecret): Reda
       copiedUpTo = span.end;
     }
     redacted += text.slice(copiedUpTo);
-    return { text: spans.length === 0 ? text : redacted, findings, drop };
+    return { text: spans.length === 0 ? text : redacted, findings, drop, spans: spans.map(({ type, start, end }) => ({ type, start, end })) };
   }
 
   return { redactText, redactValue: createValueWalker(redactText) };

@@ -14,8 +14,8 @@ describe('createRedactor: actions', () => {
   });
 
   it('returns a clean text untouched with no findings', () => {
-    assert.deepEqual(redactorWith().redactText('nothing to see here'), { text: 'nothing to see here', findings: {}, drop: false });
-    assert.deepEqual(redactorWith().redactText(''), { text: '', findings: {}, drop: false });
+    assert.deepEqual(redactorWith().redactText('nothing to see here'), { text: 'nothing to see here', findings: {}, drop: false, spans: [] });
+    assert.deepEqual(redactorWith().redactText(''), { text: '', findings: {}, drop: false, spans: [] });
   });
 
   it('pseudonymizes with HMAC tokens that are stable across calls and normalized spellings', () => {

@@ -1,0 +1,11 @@
+export { normalizeText } from './normalize.ts';
+export { exactHash } from './exact-hash.ts';
+export { shingleHashes, SHINGLE_WORDS } from './shingles.ts';
+export { createMinHasher, estimateJaccard, DEFAULT_MINHASH_SEED, DEFAULT_NUM_PERM, type MinHasher, type MinHashOptions } from './minhash.ts';
+export { candidateProbability, chooseBandLayout, type BandLayout } from './lsh.ts';
+export { UnionFind } from './union-find.ts';
+export { compareRepresentatives, type RepresentativeKey } from './representative.ts';
+export { DEFAULT_THRESHOLD, type DedupMode, type NearDedupOptions } from './dedup-options.ts';
+export { createDeduplicator, nearDedup, type DedupItem } from './near-dedup.ts';
+export type { DedupCluster, DedupResult, DedupStats } from './clusters.ts';
+export { dedupLines, DedupInputError } from './dedup-lines.ts';

@@ -1,0 +1,71 @@
+import type { ResolvedDedupOptions } from './dedup-options.ts';
+import type { ExactGroups } from './exact-groups.ts';
+import { forEachBandBucket } from './lsh.ts';
+import { countEqualRows, createMinHasher } from './minhash.ts';
+import { shingleHashes } from './shingles.ts';
+import type { UnionFind } from './union-find.ts';
+
+export interface NearDuplicateIndex {
+  /** Signs one exact group's normalized text (groups numbered 0, 1, 2… in call order). */
+  add(group: number, normalized: string): void;
+  /** Unions near-duplicate groups in `clustering`; returns the number of candidate pairs verified. */
+  merge(groups: ExactGroups, clustering: UnionFind): number;
+}
+
+/**
+ * Near-duplicate detection over exact groups: one MinHash signature per group, LSH buckets
+ * propose candidates, and a candidate pair is merged only if its estimated Jaccard (equal rows
+ * over all permutations) reaches the threshold.
+ *
+ * Cost is linear in the number of groups: signatures O(shingles · numPerm), each band one sort,
+ * each bucket member at most `bucketWindow` verifications. Memory: 4 · numPerm bytes per group
+ * (512 B at 128) plus 8 bytes per group for the band being processed.
+ */
+export function createNearDuplicateIndex(settings: ResolvedDedupOptions): NearDuplicateIndex {
+  const { numPerm, layout, bucketWindow, minEqualRows } = settings;
+  const hasher = createMinHasher({ numPerm, seed: settings.seed });
+  let signatures = new Uint32Array(1024 * numPerm);
+  let eligible = new Uint32Array(1024);
+  let eligibleCount = 0;
+
+  return {
+    add(group, normalized) {
+      // The empty text has no shingles and so no meaningful signature: it can only be an exact duplicate.
+      if (normalized.length === 0) return;
+      if ((group + 1) * numPerm > signatures.length) signatures = grown(signatures, (group + 1) * numPerm);
+      if (eligibleCount === eligible.length) eligible = grown(eligible, eligibleCount + 1);
+      hasher.signatureInto(shingleHashes(normalized), signatures, group * numPerm);
+      eligible[eligibleCount++] = group;
+    },
+    merge(groups, clustering) {
+      let verified = 0;
+      forEachBandBucket(signatures, numPerm, eligible.subarray(0, eligibleCount), layout, (bucket) => {
+        // Within the window every pair is checked, so the result cannot depend on member order;
+        // past it, hash order makes the skipped pairs independent of input order too.
+        const members = bucket.length > bucketWindow + 1 ? canonicalOrder(bucket, groups.hashes) : bucket;
+        for (let j = 1; j < members.length; j++) {
+          const member = members[j]!;
+          for (let k = j - 1; k >= 0 && k >= j - bucketWindow; k--) {
+            const earlier = members[k]!;
+            if (clustering.connected(member, earlier)) continue;
+            verified++;
+            if (countEqualRows(signatures, member * numPerm, signatures, earlier * numPerm, numPerm) >= minEqualRows) {
+              clustering.union(member, earlier);
+            }
+          }
+        }
+      });
+      return verified;
+    },
+  };
+}
+
+function grown(array: Uint32Array, minLength: number): Uint32Array {
+  const larger = new Uint32Array(Math.max(minLength, array.length * 2));
+  larger.set(array);
+  return larger;
+}
+
+function canonicalOrder(bucket: Uint32Array, hashes: readonly string[]): Uint32Array {
+  return Uint32Array.from(bucket).sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : 1));
+}
