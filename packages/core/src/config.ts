@@ -20,6 +20,9 @@ const writeKeySchema = z.object({
   source: z.string().min(1).regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'source: letters, digits, _, . and -'),
 });
 
+/** A list from config files (array) or env (comma-separated). */
+const stringList = z.union([z.array(z.string().min(1)), z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))]);
+
 const boolFromString = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes')]);
 
 export const configSchema = z.object({
@@ -32,11 +35,32 @@ export const configSchema = z.object({
   }).prefault({}),
   dataDir: z.string().default('./data'),
   warehouse: z.object({
-    kind: z.literal('duckdb').default('duckdb'),
+    /** duckdb: embedded file (default). clickhouse: a ClickHouse server (scale-out). */
+    kind: z.enum(['duckdb', 'clickhouse']).default('duckdb'),
     /** Defaults to <dataDir>/sluice.duckdb. */
     path: z.string().optional(),
     /** WAL size that triggers a DuckDB checkpoint; larger values batch the compaction work. */
     checkpointThreshold: z.string().default('64MB'),
+    clickhouse: z.object({
+      url: z.url().default('http://127.0.0.1:8123'),
+      username: z.string().default('default'),
+      password: z.string().default(''),
+      database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('sluice'),
+    }).prefault({}),
+  }).prefault({}),
+  eventLog: z.object({
+    /** embedded: group commit straight into the warehouse (default). kafka: a Kafka topic + `sluice land`. */
+    kind: z.enum(['embedded', 'kafka']).default('embedded'),
+    kafka: z.object({
+      brokers: stringList.default(['127.0.0.1:9092']),
+      clientId: z.string().default('sluice'),
+      topic: z.string().default('sluice.events.v1'),
+      quarantineTopic: z.string().default('sluice.quarantine.v1'),
+      /** Used when the topics are created at startup; the broker's defaults otherwise. */
+      partitions: z.coerce.number().int().positive().optional(),
+      replicationFactor: z.coerce.number().int().positive().optional(),
+      groupId: z.string().default('sluice-lander'),
+    }).prefault({}),
   }).prefault({}),
   auth: z.object({
     writeKeys: z.array(writeKeySchema).default([{ key: DEV_WRITE_KEY, tenant: 'default', source: 'quickstart' }]),
@@ -78,7 +102,20 @@ export const envVariables = {
   SLUICE_LOG_LEVEL: ['server', 'logLevel'],
   SLUICE_TRUST_PROXY: ['server', 'trustProxy'],
   SLUICE_DATA_DIR: ['dataDir'],
+  SLUICE_WAREHOUSE: ['warehouse', 'kind'],
   SLUICE_DUCKDB_PATH: ['warehouse', 'path'],
+  SLUICE_CLICKHOUSE_URL: ['warehouse', 'clickhouse', 'url'],
+  SLUICE_CLICKHOUSE_USER: ['warehouse', 'clickhouse', 'username'],
+  SLUICE_CLICKHOUSE_PASSWORD: ['warehouse', 'clickhouse', 'password'],
+  SLUICE_CLICKHOUSE_DATABASE: ['warehouse', 'clickhouse', 'database'],
+  SLUICE_EVENT_LOG: ['eventLog', 'kind'],
+  SLUICE_KAFKA_BROKERS: ['eventLog', 'kafka', 'brokers'],
+  SLUICE_KAFKA_CLIENT_ID: ['eventLog', 'kafka', 'clientId'],
+  SLUICE_KAFKA_TOPIC: ['eventLog', 'kafka', 'topic'],
+  SLUICE_KAFKA_QUARANTINE_TOPIC: ['eventLog', 'kafka', 'quarantineTopic'],
+  SLUICE_KAFKA_PARTITIONS: ['eventLog', 'kafka', 'partitions'],
+  SLUICE_KAFKA_REPLICATION_FACTOR: ['eventLog', 'kafka', 'replicationFactor'],
+  SLUICE_KAFKA_GROUP_ID: ['eventLog', 'kafka', 'groupId'],
   SLUICE_DUCKDB_CHECKPOINT_THRESHOLD: ['warehouse', 'checkpointThreshold'],
   SLUICE_WRITE_KEYS: ['auth', 'writeKeys'],
   SLUICE_ADMIN_TOKEN: ['auth', 'adminToken'],

@@ -1,11 +1,10 @@
-import { duckdbPath, usesDevCredentials, type Config } from '@sluice/core';
-import { createGroupCommitEventLog } from '@sluice/event-log-embedded';
+import { usesDevCredentials, type Config } from '@sluice/core';
 import { createEventValidator, loadSchemas } from '@sluice/schemas';
-import { createDuckDbWarehouse } from '@sluice/warehouse-duckdb';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { buildIngestApp } from './app.ts';
 import { createIngestMetrics } from './metrics.ts';
+import { openEventLog, openWarehouse } from './storage.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -16,11 +15,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Wires the embedded deployment (DuckDB warehouse, group-commit event log) and listens. */
+/**
+ * Wires the deployment the config names — embedded (DuckDB + group commit) by default, or Kafka
+ * and ClickHouse — and listens.
+ */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const warehouse = await createDuckDbWarehouse({ path: duckdbPath(config), checkpointThreshold: config.warehouse.checkpointThreshold });
+  const warehouse = await openWarehouse(config);
   const metrics = createIngestMetrics();
-  const eventLog = createGroupCommitEventLog(warehouse, config.groupCommit, { onCommit: (info) => metrics.observeCommit(info) });
+  const eventLog = await openEventLog(config, warehouse, { onCommit: (info) => metrics.observeCommit(info) })
+    .catch(async (error: unknown) => { await warehouse.close(); throw error; });
   const app = await buildIngestApp(config, {
     eventLog, warehouse, metrics, version, schemas: loadSchemas(), validateEvent: createEventValidator(),
   });
