@@ -37,6 +37,7 @@ export interface BlobRange {
 }
 
 export interface BlobRead {
+  /** Holds a file handle or connection: read it to the end, or leave a `for await` with break. */
   body: AsyncIterable<Uint8Array>;
   /** Size of the whole object. */
   size: number;

@@ -215,6 +215,7 @@ export function runBlobStoreConformance(name: string, createHarness: () => Promi
       await new Promise((resolve) => setTimeout(resolve, 300));
       await assertAbsent(k);
       assert.ok(!(await collect(store.list(''))).some((info) => info.key.includes('.tmp') || info.key === k));
+      for (const reserved of ['.tmp/', '.tmp', '.']) assert.deepEqual(await collect(store.list(reserved)), [], reserved);
       release();
       await writing;
       await assertHolds(k, content);

@@ -1,0 +1,1 @@
+export { createLocalBlobStore, type LocalBlobStoreOptions } from './local-blob-store.ts';
