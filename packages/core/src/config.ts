@@ -77,6 +77,20 @@ export const configSchema = z.object({
     maxFutureSkewMs: z.coerce.number().int().min(0).default(5 * 60_000),
     storeClientIp: boolFromString.default(false),
   }).prefault({}),
+  blobStore: z.object({
+    /** local: a directory (default <dataDir>/blobs). s3: any S3-compatible store (S3, MinIO, R2, GCS). */
+    kind: z.enum(['local', 's3']).default('local'),
+    root: z.string().optional(),
+    s3: z.object({
+      bucket: z.string().default('sluice-datasets'),
+      prefix: z.string().default(''),
+      endpoint: z.url().optional(),
+      region: z.string().default('us-east-1'),
+      forcePathStyle: boolFromString.default(false),
+      accessKeyId: z.string().optional(),
+      secretAccessKey: z.string().optional(),
+    }).prefault({}),
+  }).prefault({}),
   curation: z.object({
     /**
      * Tenant secret for PII pseudonyms (HMAC-SHA256) and user keys: the same value maps to the
@@ -126,6 +140,15 @@ export const envVariables = {
   SLUICE_MAX_FUTURE_SKEW_MS: ['ingest', 'maxFutureSkewMs'],
   SLUICE_STORE_CLIENT_IP: ['ingest', 'storeClientIp'],
   SLUICE_PSEUDONYM_KEY: ['curation', 'pseudonymKey'],
+  SLUICE_BLOB_STORE: ['blobStore', 'kind'],
+  SLUICE_BLOB_ROOT: ['blobStore', 'root'],
+  SLUICE_S3_BUCKET: ['blobStore', 's3', 'bucket'],
+  SLUICE_S3_PREFIX: ['blobStore', 's3', 'prefix'],
+  SLUICE_S3_ENDPOINT: ['blobStore', 's3', 'endpoint'],
+  SLUICE_S3_REGION: ['blobStore', 's3', 'region'],
+  SLUICE_S3_FORCE_PATH_STYLE: ['blobStore', 's3', 'forcePathStyle'],
+  SLUICE_S3_ACCESS_KEY_ID: ['blobStore', 's3', 'accessKeyId'],
+  SLUICE_S3_SECRET_ACCESS_KEY: ['blobStore', 's3', 'secretAccessKey'],
   SLUICE_GROUP_COMMIT_MAX_BATCH_EVENTS: ['groupCommit', 'maxBatchEvents'],
   SLUICE_GROUP_COMMIT_MAX_QUEUED_EVENTS: ['groupCommit', 'maxQueuedEvents'],
 } as const satisfies Record<string, readonly string[]>;
