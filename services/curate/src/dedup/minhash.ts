@@ -51,7 +51,7 @@ export function createMinHasher(options: MinHashOptions = {}): MinHasher {
 
   const signatureInto = (shingles: Uint32Array, target: Uint32Array, offset: number): void => {
     // Permutation-major: the running minimum stays in a register across the inner loop, which
-    // measured ≈ 15% faster than updating 128 stored minima per shingle.
+    // measured ≈ 10% faster than updating 128 stored minima per shingle.
     for (let i = 0; i < numPerm; i++) {
       const a = multipliers[i]!;
       const b = offsets[i]!;

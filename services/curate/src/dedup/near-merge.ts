@@ -60,7 +60,7 @@ export function createNearDuplicateIndex(settings: ResolvedDedupOptions): NearDu
   };
 }
 
-function grown(array: Uint32Array, minLength: number): Uint32Array {
+function grown(array: Uint32Array, minLength: number): Uint32Array<ArrayBuffer> {
   const larger = new Uint32Array(Math.max(minLength, array.length * 2));
   larger.set(array);
   return larger;

@@ -29,7 +29,9 @@ function pairs(seed: number, count: number, words: number, edits: () => number, 
   return found;
 }
 
-test('near-duplicates at J ≥ 0.85 are found and J ≤ 0.5 are not merged (200 pairs each)', () => {
+test('near-duplicates at J ≥ 0.85 are found and J ≤ 0.5 are not merged (200 pairs each)', (t) => {
+  const similarRandom = createTextGenerator(11).random;
+  const dissimilarRandom = createTextGenerator(12).random;
   // With 5-word shingles one edit changes up to 5 shingles: a 60-word text is at J ≈ 0.84 after a
   // single substitution, so the high-similarity pairs use 200-word texts (1–3 edits, J 0.85–0.98).
   const similar = pairs(1, 200, 200, () => 1 + (similarRandom.nextInt(3)), (j) => j >= 0.85);
@@ -42,13 +44,12 @@ test('near-duplicates at J ≥ 0.85 are found and J ≤ 0.5 are not merged (200 
   const merged = (pair: number): boolean => duplicateOf[2 * pair + 1] === `p${pair}a`;
   const found = similar.filter((_, pair) => merged(pair)).length;
   const falseMerges = dissimilar.filter((_, pair) => merged(similar.length + pair)).length;
+  t.diagnostic(`recall ${found}/${similar.length} (min J ${Math.min(...similar.map((p) => p[2])).toFixed(3)}), false merges ${falseMerges}/${dissimilar.length}`);
   assert.ok(found / similar.length >= 0.95, `recall ${found}/${similar.length}`);
   assert.ok(falseMerges / dissimilar.length <= 0.02, `false merges ${falseMerges}/${dissimilar.length}`);
   assert.ok(duplicateOf.every((rep, i) => i % 2 === 0 ? rep === null : rep === null || rep === `p${(i - 1) / 2}a`), 'no merges across pairs');
   assert.equal(stats.nearDuplicates, found + falseMerges);
 });
-const similarRandom = createTextGenerator(11).random;
-const dissimilarRandom = createTextGenerator(12).random;
 
 test('the representative is the best rank, then the earliest order, then the smallest id', () => {
   const text = 'please summarize this support ticket for me';
