@@ -19,7 +19,8 @@ const kafkaScript = path.resolve(import.meta.dirname, '../../../../.ci/services/
  * Skipped like the other Kafka tests: KAFKA_BROKERS set means Java and the Kafka jars are there.
  */
 describe('Kafka EventLog when the broker goes away', { skip: skipWithoutKafka, timeout: 180_000 }, () => {
-  const port = 19092;
+  // A port pair picked per run, so two test runs (or a developer's broker) never collide.
+  const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
   const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1), SLUICE_SERVICES_DIR: '' };
   let stateDir: string;
   let log: EventLog | undefined;
