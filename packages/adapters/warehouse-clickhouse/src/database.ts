@@ -6,7 +6,7 @@ export type QueryParams = Record<string, string | number | boolean | null | read
 export type Row = Record<string, unknown>;
 
 export interface QueryTiming {
-  operation: 'query' | 'command' | 'insert' | 'ping';
+  operation: 'query' | 'command' | 'mutation' | 'insert' | 'ping';
   /** What the caller was doing ('listEvents', 'migration 1', …): the label to chart and alert on. */
   label: string;
   durationMs: number;
@@ -30,6 +30,17 @@ export interface ClickHouseDatabaseOptions {
 const READ_SETTINGS: ClickHouseSettings = {
   // 64-bit integers (ingest_seq, epoch ms) as JSON numbers; ours stay far below 2^53.
   output_format_json_quote_64bit_integers: 0,
+};
+/*
+ * A lightweight DELETE is a mutation, and whether the server waits for it is a setting (a user
+ * profile, an older default, or a session SET under chDB may say 0). Erasure promises the rows
+ * are gone when it returns, so it states: wait for all replicas. lightweight_deletes_sync governs
+ * DELETE FROM; mutations_sync the ALTER … UPDATE _row_exists form it runs as on some versions.
+ */
+const MUTATION_SETTINGS: ClickHouseSettings = {
+  ...READ_SETTINGS,
+  lightweight_deletes_sync: '2', // UInt64 settings are typed as strings
+  mutations_sync: '2',
 };
 const WRITE_SETTINGS: ClickHouseSettings = {
   ...READ_SETTINGS,
@@ -68,6 +79,11 @@ export class ClickHouseDatabase {
 
   async command(label: string, sql: string, params: QueryParams = {}): Promise<void> {
     await this.#run('command', label, () => this.#client.command({ query: sql, query_params: params, clickhouse_settings: READ_SETTINGS }));
+  }
+
+  /** A DELETE (or other mutation) that resolves only once every replica has applied it. */
+  async mutate(label: string, sql: string, params: QueryParams = {}): Promise<void> {
+    await this.#run('mutation', label, () => this.#client.command({ query: sql, query_params: params, clickhouse_settings: MUTATION_SETTINGS }));
   }
 
   /**

@@ -81,6 +81,68 @@ export const migrations: readonly Migration[] = [
       SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
     ],
   },
+  {
+    // Curation's tables (the CurationStore port). Why each engine: ../README.md, "Curation tables".
+    id: 2,
+    name: 'curation: rulesets, runs, samples, erasure audit',
+    statements: (t) => [
+      // One row per (name, hash): FINAL collapses a save that raced past the existence check.
+      `CREATE TABLE IF NOT EXISTS ${t.rulesets} (
+        name        String,
+        hash        String,
+        content     String CODEC(ZSTD(3)),
+        source_text String CODEC(ZSTD(3)),
+        created_at  DateTime64(3, 'UTC')
+      )
+      ENGINE = ReplacingMergeTree
+      ORDER BY (name, hash)
+      SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
+      // A run's state changes building → complete | failed by inserting the whole row again.
+      // state_rank (0 building, 1 finished) is the version: FINAL keeps the finished row whatever
+      // the clocks or the order in which parts merge.
+      `CREATE TABLE IF NOT EXISTS ${t.curationRuns} (
+        run_id       String,
+        ruleset_name String,
+        ruleset_hash String,
+        watermark    UInt64,
+        status       LowCardinality(String),
+        stats        String CODEC(ZSTD(3)),
+        created_at   DateTime64(3, 'UTC'),
+        finished_at  Nullable(DateTime64(3, 'UTC')),
+        state_rank   UInt8
+      )
+      ENGINE = ReplacingMergeTree(state_rank)
+      ORDER BY run_id
+      SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
+      // Written once per run, read back in sample_id order: the sorting key is the read order.
+      `CREATE TABLE IF NOT EXISTS ${t.samples} (
+        run_id     String,
+        sample_id  String,
+        split      LowCardinality(String),
+        tenant     LowCardinality(String),
+        source     LowCardinality(String),
+        model      LowCardinality(String),
+        ingest_seq UInt64,
+        sample     String CODEC(ZSTD(3))
+      )
+      ENGINE = MergeTree
+      ORDER BY (run_id, sample_id)
+      SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
+      // Audit rows, never updated. max_erased_seq: the highest ingest_seq deleted, so that the
+      // sequence counter started at open never hands out a number an erased event had.
+      `CREATE TABLE IF NOT EXISTS ${t.erasures} (
+        tenant           LowCardinality(String),
+        user_id          String,
+        request_event_id String,
+        deleted_events   UInt64,
+        erased_at        DateTime64(3, 'UTC'),
+        max_erased_seq   UInt64
+      )
+      ENGINE = MergeTree
+      ORDER BY (tenant, erased_at)
+      SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
+    ],
+  },
 ];
 
 /** Creates the database (when named and absent), schema_migrations, then every missing migration. */

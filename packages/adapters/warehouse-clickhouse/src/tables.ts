@@ -7,6 +7,10 @@ export interface Tables {
   events: string;
   quarantine: string;
   schemaMigrations: string;
+  rulesets: string;
+  curationRuns: string;
+  samples: string;
+  erasures: string;
 }
 
 // ClickHouse accepts far more in a quoted identifier; config needs no more than this, and a
@@ -19,5 +23,8 @@ export function tablesIn(database: string | undefined): Tables {
   }
   const quoted = database === undefined ? undefined : `\`${database}\``;
   const table = (name: string): string => (quoted === undefined ? `\`${name}\`` : `${quoted}.\`${name}\``);
-  return { database: quoted, events: table('events'), quarantine: table('quarantine'), schemaMigrations: table('schema_migrations') };
+  return {
+    database: quoted, events: table('events'), quarantine: table('quarantine'), schemaMigrations: table('schema_migrations'),
+    rulesets: table('rulesets'), curationRuns: table('curation_runs'), samples: table('samples'), erasures: table('erasures'),
+  };
 }

@@ -1,7 +1,9 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type {
-  AppendBatch, AppendOutcome, EventQuery, IngestedEvent, QuarantineQuery, StoredEvent, StoredQuarantinedEvent, Warehouse,
+  AppendBatch, AppendOutcome, CurationStore, EventQuery, IngestedEvent, QuarantineQuery, StoredEvent, StoredQuarantinedEvent, Warehouse,
 } from '@sluice/core';
+import { Conditions } from './conditions.ts';
+import { createClickHouseCurationStore } from './curation-store.ts';
 import { ClickHouseDatabase, type ClickHouseDatabaseOptions, type QueryParams } from './database.ts';
 import { eventsDedupToken, quarantineDedupToken } from './dedup-token.ts';
 import { migrate } from './migrations.ts';
@@ -38,15 +40,16 @@ export interface ClickHouseAppendOptions {
   dedupToken?: string;
 }
 
-export interface ClickHouseWarehouse extends Warehouse {
+/** Both ports curation needs: `Warehouse & CurationStore`, plus the lander's append option. */
+export interface ClickHouseWarehouse extends Warehouse, CurationStore {
   append(batch: AppendBatch, options?: ClickHouseAppendOptions): Promise<AppendOutcome>;
 }
 
 /**
- * The Warehouse port on ClickHouse. Single writer per warehouse: ingest_seq and quarantine_seq
- * come from counters in this process, initialised from the stored maximum at open (ClickHouse has
- * no cheap transactional counter), and appends run one at a time so that sequence order is
- * commit order for tailing readers. See ../README.md.
+ * The Warehouse and CurationStore ports on ClickHouse. Single writer per warehouse: ingest_seq
+ * and quarantine_seq come from counters in this process, initialised from the stored maximum at
+ * open (ClickHouse has no cheap transactional counter), and appends run one at a time so that
+ * sequence order is commit order for tailing readers. See ../README.md.
  */
 export async function createClickHouseWarehouse(options: ClickHouseWarehouseOptions): Promise<ClickHouseWarehouse> {
   const tables = tablesIn(options.database); // a bad name fails before any client exists
@@ -61,8 +64,11 @@ export async function createClickHouseWarehouse(options: ClickHouseWarehouseOpti
   const db = new ClickHouseDatabase(client, options);
   try {
     await migrate(db, tables, options.database);
+    // Erased events are gone from `events`; their highest ingest_seq is kept in the audit, so
+    // that a restart after erasing the newest events does not hand their numbers out again.
     const [seqs] = await db.query<{ events: number; quarantine: number }>('open: sequences',
-      `SELECT (SELECT max(ingest_seq) FROM ${tables.events}) AS events, (SELECT max(quarantine_seq) FROM ${tables.quarantine}) AS quarantine`);
+      `SELECT greatest((SELECT max(ingest_seq) FROM ${tables.events}), (SELECT max(max_erased_seq) FROM ${tables.erasures})) AS events,
+        (SELECT max(quarantine_seq) FROM ${tables.quarantine}) AS quarantine`);
     return warehouseOn(db, tables, { events: seqs?.events ?? 0, quarantine: seqs?.quarantine ?? 0 }, ownsClient);
   } catch (error) {
     await db.close({ closeClient: ownsClient });
@@ -160,8 +166,12 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
     return rows.map(toStoredQuarantine);
   }
 
+  const curation = createClickHouseCurationStore(db, tables);
   return {
     kind: 'clickhouse',
+    ...curation,
+    // In the queue with appends: this process's appends never fall between the count and the delete.
+    eraseUser: (request) => serialized(() => curation.eraseUser(request)),
     append: (batch, options = {}) => serialized(() => appendNow(batch, options)),
     listEvents,
     listQuarantine,
@@ -172,24 +182,4 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
 
 function eventKey(tenant: string, source: string, eventId: string): string {
   return `${tenant}\u0000${source}\u0000${eventId.toLowerCase()}`;
-}
-
-/** A WHERE clause of bound placeholders; the SQL text holds only constant fragments. */
-class Conditions {
-  readonly params: QueryParams;
-  readonly #clauses: string[] = [];
-
-  constructor(params: QueryParams) {
-    this.params = params;
-  }
-
-  add(clause: string, name: string, value: string | number | undefined): void {
-    if (value === undefined) return;
-    this.#clauses.push(clause);
-    this.params[name] = value;
-  }
-
-  sql(): string {
-    return this.#clauses.length === 0 ? '' : `WHERE ${this.#clauses.join(' AND ')}`;
-  }
 }

@@ -43,6 +43,18 @@ test('every insert states the settings durability relies on, with its token', as
   assert.equal(calls[0]?.params.format, 'JSONEachRow');
 });
 
+test('a mutation (erasure\'s DELETE) waits until every replica applied it, whatever the session says', async () => {
+  const { client, calls } = stubClient();
+  await new ClickHouseDatabase(client).mutate('eraseUser: delete', 'DELETE FROM `events` WHERE user_id = {u:String}', { u: 'x' });
+  assert.equal(calls[0]?.method, 'command');
+  assert.deepEqual(calls[0]?.params.clickhouse_settings, {
+    output_format_json_quote_64bit_integers: 0,
+    lightweight_deletes_sync: '2',
+    mutations_sync: '2',
+  });
+  assert.deepEqual(calls[0]?.params.query_params, { u: 'x' });
+});
+
 test('an insert without a token is refused before it reaches the server', async () => {
   const { client, calls } = stubClient();
   await assert.rejects(new ClickHouseDatabase(client).insert('t', '`events`', [{ a: 1 }], ''), TypeError);
