@@ -103,11 +103,12 @@ export function createDuckDbCurationStore(db: DuckDbDatabase): CurationStore {
     async eraseUser(request) {
       return db.transaction(async () => {
         const where = `tenant = $1 AND user_id = $2 AND type <> 'erasure_request'`;
-        const [counted] = await db.writeQuery<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM events WHERE ${where}`, [request.tenant, request.userId]);
+        const [counted] = await db.writeQuery<{ n: number; maxSeq: number }>(
+          `SELECT count(*)::DOUBLE AS n, coalesce(max(ingest_seq), 0)::DOUBLE AS "maxSeq" FROM events WHERE ${where}`, [request.tenant, request.userId]);
         await db.run(`DELETE FROM events WHERE ${where}`, [request.tenant, request.userId]);
         const record: ErasureRecord = { ...request, deletedEvents: counted?.n ?? 0 };
-        await db.run('INSERT INTO erasures VALUES ($1, $2, $3, $4, make_timestamp($5 * 1000))',
-          [record.tenant, record.userId, record.requestEventId, record.deletedEvents, record.erasedAt]);
+        await db.run('INSERT INTO erasures VALUES ($1, $2, $3, $4, make_timestamp($5 * 1000), $6)',
+          [record.tenant, record.userId, record.requestEventId, record.deletedEvents, record.erasedAt, counted?.maxSeq ?? 0]);
         return record;
       });
     },

@@ -83,4 +83,11 @@ export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }
       );
     `,
   },
+  {
+    id: 3,
+    name: 'erasures remember the highest erased ingest_seq',
+    // Erasing the newest events would otherwise lower max(ingest_seq), and the next open would
+    // hand their sequence numbers out again: a tailing reader that saw them would skip new events.
+    sql: 'ALTER TABLE erasures ADD COLUMN max_erased_seq BIGINT DEFAULT 0;',
+  },
 ];

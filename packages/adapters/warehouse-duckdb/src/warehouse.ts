@@ -45,7 +45,8 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     for (const [tenant, source, id] of rows as Array<[string, string, string]>) idsOf(storedIds, tenant, source).add(id);
   }
   const [seqs] = await db.query<{ events: number; quarantine: number }>(
-    'SELECT (SELECT coalesce(max(ingest_seq), 0)::DOUBLE FROM events) AS events, (SELECT coalesce(max(quarantine_seq), 0)::DOUBLE FROM quarantine) AS quarantine');
+    `SELECT greatest((SELECT coalesce(max(ingest_seq), 0) FROM events), (SELECT coalesce(max(max_erased_seq), 0) FROM erasures))::DOUBLE AS events,
+            (SELECT coalesce(max(quarantine_seq), 0)::DOUBLE FROM quarantine) AS quarantine`);
   let lastEventSeq = seqs?.events ?? 0;
   let lastQuarantineSeq = seqs?.quarantine ?? 0;
 

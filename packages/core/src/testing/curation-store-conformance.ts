@@ -101,5 +101,18 @@ export function runCurationStoreConformance(name: string, createHarness: () => P
       assert.deepEqual(left.rows.map((e) => [e.userId, e.type]).sort(), [['gone', 'erasure_request'], ['stays', 'generation']]);
       assert.deepEqual(await store.listErasures(tenant), [{ tenant, userId: 'gone', requestEventId: request.eventId, deletedEvents: 2, erasedAt: 1234 }]);
     });
+
+    test('erasing the newest events never lets their sequence numbers be handed out again', async () => {
+      const tenant = `t${randomUUID().slice(0, 6)}`;
+      await store.append({ events: [makeIngestedEvent({ tenant, userId: 'keep' })], quarantine: [] });
+      const newest = makeIngestedEvent({ tenant, userId: 'last' });
+      await store.append({ events: [newest], quarantine: [] });
+      const erasedSeq = await store.maxIngestSeq();
+      await store.eraseUser({ tenant, userId: 'last', requestEventId: randomUUID(), erasedAt: 1 });
+      await store.close();
+      store = await harness.open();
+      await store.append({ events: [makeIngestedEvent({ tenant, userId: 'next' })], quarantine: [] });
+      assert.ok(await store.maxIngestSeq() > erasedSeq);
+    });
   });
 }
