@@ -54,9 +54,10 @@ export class DuckDbDatabase {
    * Runs statements in one transaction on the writer connection; rolls back on any failure.
    * Transactions are serialized: the group committer, curation writes and erasures share one
    * connection, and two interleaved BEGIN … COMMIT sequences on it would corrupt each other.
+   * `implicit`: the body is one statement, atomic on its own; it still waits its turn.
    */
-  transaction<T>(body: () => Promise<T>): Promise<T> {
-    const result = this.#writeQueue.then(async () => {
+  transaction<T>(body: () => Promise<T>, options: { implicit?: boolean } = {}): Promise<T> {
+    const result = options.implicit ? this.#writeQueue.then(body) : this.#writeQueue.then(async () => {
       await this.run('BEGIN TRANSACTION');
       try {
         const value = await body();

@@ -70,10 +70,14 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
 
     const eventRows = fresh.map((e, i) => eventRow(e, lastEventSeq + 1 + i));
     const quarantineRows = batch.quarantine.map((q, i) => quarantineRow(q, lastQuarantineSeq + 1 + i));
+    // One statement is its own transaction: skip BEGIN / COMMIT (two round trips to DuckDB's
+    // thread per commit) unless both tables are written.
+    const writes: Array<[string, string]> = [];
+    if (eventRows.length > 0) writes.push([INSERT_EVENTS, JSON.stringify(eventRows)]);
+    if (quarantineRows.length > 0) writes.push([INSERT_QUARANTINE, JSON.stringify(quarantineRows)]);
     await db.transaction(async () => {
-      if (eventRows.length > 0) await db.run(INSERT_EVENTS, [JSON.stringify(eventRows)]);
-      if (quarantineRows.length > 0) await db.run(INSERT_QUARANTINE, [JSON.stringify(quarantineRows)]);
-    });
+      for (const [sql, json] of writes) await db.run(sql, [json]);
+    }, { implicit: writes.length === 1 });
     // Only a committed batch advances the sequences and the id index.
     lastEventSeq += fresh.length;
     lastQuarantineSeq += quarantineRows.length;
