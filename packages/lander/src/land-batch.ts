@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AppendBatch } from '@sluice/core';
+import { backoffDelay } from './backoff.ts';
+import { decodeRecord, refusedItem, type KafkaRecord, type LandingItem, type QuarantineOrigin } from './decode-records.ts';
+import type { LanderLog } from './log.ts';
+import type { LanderMetrics } from './metrics.ts';
+import type { LandingWarehouse, RetryOptions } from './options.ts';
+import type { PartitionBatch } from './partition-buffers.ts';
+
+export interface BatchLandingDeps {
+  warehouse: LandingWarehouse;
+  metrics: LanderMetrics;
+  log: LanderLog;
+  retry: Required<RetryOptions>;
+  isolateAfterAttempts: number;
+  quarantineTopic: string;
+  /** Aborted when a stop gave up waiting: the batch in hand is abandoned, uncommitted, for a replay. */
+  abandon: AbortSignal;
+  random?: () => number;
+}
+
+/** Thrown when the batch was given up at shutdown; its offsets stay uncommitted. */
+export class LandingAbandoned extends Error {
+  constructor(token: string) {
+    super(`gave up landing ${token} at shutdown; it will be landed again from the committed offset`);
+    this.name = 'LandingAbandoned';
+  }
+}
+
+/** The insert deduplication token of a run of offsets: the same messages, the same token, always. */
+export function dedupTokenOf(topic: string, partition: number, firstOffset: bigint, lastOffset: bigint): string {
+  return `${topic}-${partition}-${firstOffset}-${lastOffset}`;
+}
+
+/**
+ * Lands one partition batch in the warehouse, and resolves only once the warehouse has it.
+ *
+ * A failure is retried with the SAME messages and the SAME token, after a capped exponential
+ * backoff, for as long as it takes: skipping a batch would lose events, and the token lets the
+ * warehouse drop a retry of an insert that had in fact succeeded.
+ *
+ * A batch the warehouse keeps failing while it answers `ping` is not an outage but a message it
+ * refuses (a value out of a column's range, say). Such a batch is split in halves, each landed on
+ * its own with its own token, down to the single message, which lands as a quarantine row instead:
+ * one bad message costs a few inserts and never blocks its partition.
+ */
+export function createBatchLanding(deps: BatchLandingDeps): (batch: PartitionBatch) => Promise<void> {
+  return async function landBatch(batch) {
+    const items = batch.records.map((record) => decodeRecord(record, deps.quarantineTopic));
+    await landRange(batch, batch.records, items, false);
+  };
+
+  async function landRange(batch: PartitionBatch, records: KafkaRecord[], items: LandingItem[], suspect: boolean): Promise<void> {
+    const token = dedupTokenOf(batch.topic, batch.partition, items[0]!.offset, items.at(-1)!.offset);
+    let refused = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await appendOnce(items, token);
+        return;
+      } catch (error) {
+        if (error instanceof LandingAbandoned) throw error;
+        deps.metrics.countFailed();
+        const attemptsBeforeIsolating = suspect ? 1 : deps.isolateAfterAttempts;
+        if (!refused && attempt + 1 >= attemptsBeforeIsolating && (await warehouseAnswers())) {
+          if (items.length > 1) {
+            deps.log.warn({ err: error, token, messages: items.length }, 'the warehouse answers but refuses this batch: landing it in halves to isolate the messages it refuses');
+            const half = Math.ceil(items.length / 2);
+            await landRange(batch, records.slice(0, half), items.slice(0, half), true);
+            await landRange(batch, records.slice(half), items.slice(half), true);
+            return;
+          }
+          deps.log.warn({ err: error, token }, 'the warehouse refuses this message: landing it as a quarantine row');
+          items = [refusedItem(records[0]!, items[0]!, reasonOf(error))];
+          refused = true;
+          attempt = -1;
+          continue;
+        }
+        if (deps.abandon.aborted) throw new LandingAbandoned(token);
+        const delayMs = Math.round(backoffDelay(attempt, deps.retry, deps.random));
+        deps.log.warn({ err: error, token, attempt: attempt + 1, delayMs }, 'landing failed; retrying the same batch');
+        deps.metrics.countRetry();
+        await sleep(delayMs, undefined, { signal: deps.abandon }).catch(() => {
+          throw new LandingAbandoned(token);
+        });
+      }
+    }
+  }
+
+  async function appendOnce(items: LandingItem[], token: string): Promise<void> {
+    if (deps.abandon.aborted) throw new LandingAbandoned(token);
+    const batch: { events: AppendBatch['events'][number][]; quarantine: AppendBatch['quarantine'][number][] } = { events: [], quarantine: [] };
+    const quarantined: Record<QuarantineOrigin, number> = { topic: 0, poison: 0, refused: 0 };
+    for (const item of items) {
+      if (item.event !== undefined) batch.events.push(item.event);
+      else {
+        batch.quarantine.push(item.quarantine);
+        quarantined[item.origin]++;
+      }
+    }
+    const outcome = await unlessAbandoned(deps.warehouse.append(batch, { dedupToken: token }), token);
+    const duplicate = outcome.duplicate.filter(Boolean).length;
+    deps.metrics.countLanded({ stored: batch.events.length - duplicate, duplicate, quarantine: quarantined });
+  }
+
+  /**
+   * An append that hangs (a warehouse that stopped answering without closing the connection) must
+   * not hold a shutdown forever: past the deadline the batch is abandoned, uncommitted. The append
+   * may still complete later; the replay after a restart is then dropped as a duplicate.
+   */
+  function unlessAbandoned<T>(work: Promise<T>, token: string): Promise<T> {
+    let onAbort = () => {};
+    const abandoned = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new LandingAbandoned(token));
+      deps.abandon.addEventListener('abort', onAbort, { once: true });
+    });
+    return Promise.race([work, abandoned]).finally(() => deps.abandon.removeEventListener('abort', onAbort));
+  }
+
+  async function warehouseAnswers(): Promise<boolean> {
+    if (deps.warehouse.ping === undefined) return false;
+    try {
+      await deps.warehouse.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

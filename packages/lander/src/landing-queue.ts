@@ -1,0 +1,91 @@
+import type { CommitOptionsPartition } from '@platformatic/kafka';
+import { describePosition } from './decode-records.ts';
+import type { LanderLog } from './log.ts';
+import type { LanderMetrics } from './metrics.ts';
+import { partitionKey, type PartitionBatch } from './partition-buffers.ts';
+
+export type CommitOffsets = (offsets: CommitOptionsPartition[]) => Promise<void>;
+
+export interface LandingQueue {
+  /**
+   * Lands the batch in the background, so that the next batch is read from Kafka while the
+   * warehouse writes this one. One landing at a time: this waits for the previous one, which bounds
+   * what is in hand and keeps each partition's commits in offset order. Rejects when the previous
+   * landing was abandoned at stop.
+   */
+  enqueue(batch: PartitionBatch): Promise<void>;
+  /** Waits for the landing in flight; rejects if it was abandoned at stop. */
+  settled(): Promise<void>;
+  /** Commits every landed offset Kafka has not confirmed yet. A failure is logged; the next commit carries it. */
+  commitLanded(): Promise<void>;
+  /** After a rebalance: the offsets of partitions given away are their new owner's to commit. */
+  retainOnly(owned: ReadonlySet<string>): void;
+  clear(): void;
+  batchesLanding(): number;
+  uncommittedPartitions(): number;
+}
+
+/**
+ * Offsets are committed only after the append that covers them resolved, and only up to the last
+ * message of that batch: whatever Kafka has committed, the warehouse has.
+ */
+export function createLandingQueue(deps: {
+  landBatch: (batch: PartitionBatch) => Promise<void>;
+  /** The current consumer's commit; undefined while reconnecting (the offsets wait). */
+  committer: () => CommitOffsets | undefined;
+  metrics: LanderMetrics;
+  log: LanderLog;
+}): LandingQueue {
+  /** Landed batches whose offsets Kafka has not confirmed yet; the next commit carries them. */
+  const uncommitted = new Map<string, CommitOptionsPartition>();
+  let inFlight: Promise<void> = Promise.resolve();
+  let landing = 0;
+
+  async function landAndCommit(batch: PartitionBatch): Promise<void> {
+    landing++;
+    try {
+      await deps.landBatch(batch);
+    } finally {
+      landing--;
+    }
+    const last = batch.records.at(-1)!;
+    const key = partitionKey(batch.topic, batch.partition);
+    uncommitted.set(key, { topic: batch.topic, partition: batch.partition, offset: last.offset + 1n, leaderEpoch: batch.leaderEpoch });
+    deps.log.debug({ partition: key, messages: batch.records.length, upTo: describePosition(last) }, 'landed');
+    await commitLanded();
+  }
+
+  async function commitLanded(): Promise<void> {
+    const commit = deps.committer();
+    if (uncommitted.size === 0 || commit === undefined) return;
+    const offsets = [...uncommitted.values()];
+    try {
+      await commit(offsets);
+      for (const offset of offsets) {
+        const key = partitionKey(offset.topic, offset.partition);
+        if (uncommitted.get(key) === offset) uncommitted.delete(key);
+      }
+    } catch (error) {
+      deps.metrics.countCommitFailure();
+      deps.log.warn({ err: error, partitions: offsets.length }, 'committing landed offsets failed; the next commit carries them (a restart before then lands them again, deduplicated)');
+    }
+  }
+
+  return {
+    async enqueue(batch) {
+      await inFlight;
+      const next = landAndCommit(batch);
+      inFlight = next;
+      // Awaited by the next enqueue or by settled(); handled here so it is never unhandled meanwhile.
+      next.catch(() => undefined);
+    },
+    settled: () => inFlight,
+    commitLanded,
+    retainOnly(owned) {
+      for (const key of uncommitted.keys()) if (!owned.has(key)) uncommitted.delete(key);
+    },
+    clear: () => uncommitted.clear(),
+    batchesLanding: () => landing,
+    uncommittedPartitions: () => uncommitted.size,
+  };
+}

@@ -1,0 +1,79 @@
+import type { AppendBatch, AppendOutcome } from '@sluice/core';
+
+export interface RetryOptions {
+  /** First delay after a failed landing. Default 200. */
+  initialMs?: number;
+  /** Cap of the doubling delay. Default 30000. */
+  maxMs?: number;
+}
+
+export interface LanderOptions {
+  /** Bootstrap brokers, `host:port`. */
+  brokers: string[];
+  /** Kafka client id prefix. Default `sluice`. */
+  clientId?: string;
+  /** Consumer group; every lander of one warehouse shares it. Default `sluice-lander`. */
+  groupId?: string;
+  /** Accepted events. Default `sluice.events.v1`. */
+  topic?: string;
+  /** Events that ingest quarantined. Default `sluice.quarantine.v1`. */
+  quarantineTopic?: string;
+  /** A partition's batch is landed once it holds this many messages. Default 5000. */
+  maxBatchMessages?: number;
+  /** ...or once its first message has waited this long. Default 500. */
+  maxWaitMs?: number;
+  retry?: RetryOptions;
+  /**
+   * Failed attempts of one batch after which, if the warehouse still answers `ping`, the batch
+   * itself is taken to be the problem and is split to isolate the messages it refuses. Default 3.
+   */
+  isolateAfterAttempts?: number;
+  /** How often consumer lag is read from Kafka. Default 5000. */
+  lagIntervalMs?: number;
+  /** Longest `start` waits for the brokers and topics. Default 30000. */
+  startupTimeoutMs?: number;
+  /** Longest `stop` keeps retrying the batches in hand before leaving them to a replay. Default 30000. */
+  shutdownTimeoutMs?: number;
+  /** Kafka group session timeout: how long a crashed lander holds its partitions. Default 30000. */
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * What the lander needs of a warehouse: `append`, optionally with a deduplication token that
+ * names the batch across retries (the ClickHouse adapter uses it as insert_deduplication_token;
+ * the DuckDB adapter ignores it and is idempotent by event id on its own), and optionally `ping`
+ * to tell a refused batch from a warehouse that is down.
+ */
+export interface LandingWarehouse {
+  append(batch: AppendBatch, options?: { dedupToken?: string }): Promise<AppendOutcome>;
+  ping?(): Promise<void>;
+}
+
+export type ResolvedLanderOptions = Required<Omit<LanderOptions, 'retry'>> & { retry: Required<RetryOptions> };
+
+export function resolveLanderOptions(options: LanderOptions): ResolvedLanderOptions {
+  const resolved: ResolvedLanderOptions = {
+    brokers: options.brokers,
+    clientId: options.clientId ?? 'sluice',
+    groupId: options.groupId ?? 'sluice-lander',
+    topic: options.topic ?? 'sluice.events.v1',
+    quarantineTopic: options.quarantineTopic ?? 'sluice.quarantine.v1',
+    maxBatchMessages: options.maxBatchMessages ?? 5000,
+    maxWaitMs: options.maxWaitMs ?? 500,
+    retry: { initialMs: options.retry?.initialMs ?? 200, maxMs: options.retry?.maxMs ?? 30_000 },
+    isolateAfterAttempts: options.isolateAfterAttempts ?? 3,
+    lagIntervalMs: options.lagIntervalMs ?? 5000,
+    startupTimeoutMs: options.startupTimeoutMs ?? 30_000,
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 30_000,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
+  };
+  if (resolved.brokers.length === 0) throw new TypeError('the lander needs at least one Kafka broker');
+  if (resolved.topic === resolved.quarantineTopic) throw new TypeError('topic and quarantineTopic must differ');
+  for (const name of ['maxBatchMessages', 'maxWaitMs', 'isolateAfterAttempts', 'lagIntervalMs', 'startupTimeoutMs', 'shutdownTimeoutMs', 'sessionTimeoutMs'] as const) {
+    if (!Number.isInteger(resolved[name]) || resolved[name] < 1) throw new TypeError(`${name} must be a positive integer`);
+  }
+  if (resolved.retry.initialMs < 0 || resolved.retry.maxMs < resolved.retry.initialMs) {
+    throw new TypeError('retry needs 0 <= initialMs <= maxMs');
+  }
+  return resolved;
+}

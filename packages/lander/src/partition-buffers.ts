@@ -1,0 +1,143 @@
+import type { KafkaRecord } from './decode-records.ts';
+
+/** A run of consecutive messages of one partition, landed as one warehouse append. */
+export interface PartitionBatch {
+  topic: string;
+  partition: number;
+  records: KafkaRecord[];
+  /** Leader epoch of the last record, sent with the offset commit (KIP-320). */
+  leaderEpoch: number;
+}
+
+export type OfferOutcome =
+  | { kind: 'accepted' }
+  /** Already in hand or landed: Kafka delivers again from the committed offset after a rebalance. */
+  | { kind: 'redelivered' }
+  /** NOT accepted: offsets between `expected` and this one never arrived. See `acceptGap`. */
+  | { kind: 'gap'; expected: bigint };
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Offset after the last accepted record: where the next one must be. */
+  position: bigint;
+  records: KafkaRecord[];
+  leaderEpoch: number;
+  /** When the oldest record in hand arrived (ms): a partition is flushed maxWaitMs after it. */
+  oldestAt: number;
+}
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}:${partition}`;
+}
+
+/**
+ * The messages in hand, per partition, in offset order. Each partition remembers its position, so
+ * messages delivered twice — the client fetches again from the committed offset after every
+ * rebalance, also for partitions this lander keeps — are skipped rather than landed twice, and a
+ * batch is always a contiguous run of offsets: its token `topic-partition-first-last` then names
+ * exactly the same messages on every retry.
+ */
+export class PartitionBuffers {
+  readonly #partitions = new Map<string, PartitionState>();
+
+  /** Whether the partition has a known position (it was started and not forgotten since). */
+  has(key: string): boolean {
+    return this.#partitions.has(key);
+  }
+
+  /** Starts tracking a partition that must continue at `position` (its committed offset). */
+  start(topic: string, partition: number, position: bigint): void {
+    this.#partitions.set(partitionKey(topic, partition), { topic, partition, position, records: [], leaderEpoch: -1, oldestAt: 0 });
+  }
+
+  /** Takes the message when it is the next one of its (started) partition. */
+  offer(record: KafkaRecord, leaderEpoch: number, now: number): OfferOutcome {
+    const state = this.#started(record);
+    if (record.offset < state.position) return { kind: 'redelivered' };
+    if (record.offset > state.position) return { kind: 'gap', expected: state.position };
+    this.#append(state, record, leaderEpoch, now);
+    return { kind: 'accepted' };
+  }
+
+  /** Takes a message after a gap the caller has checked is real (retention deleted the offsets before it). */
+  acceptGap(record: KafkaRecord, leaderEpoch: number, now: number): void {
+    this.#append(this.#started(record), record, leaderEpoch, now);
+  }
+
+  /** Messages in hand for one partition. */
+  size(key: string): number {
+    return this.#partitions.get(key)?.records.length ?? 0;
+  }
+
+  /** Partitions with messages in hand whose oldest has waited `maxWaitMs` by `now`. */
+  due(now: number, maxWaitMs: number): string[] {
+    const keys: string[] = [];
+    for (const [key, state] of this.#partitions) if (state.records.length > 0 && now - state.oldestAt >= maxWaitMs) keys.push(key);
+    return keys;
+  }
+
+  /** Messages in hand over all partitions. */
+  inHand(): number {
+    let total = 0;
+    for (const state of this.#partitions.values()) total += state.records.length;
+    return total;
+  }
+
+  /** Partitions with any message in hand. */
+  pending(): string[] {
+    return [...this.#partitions].filter(([, state]) => state.records.length > 0).map(([key]) => key);
+  }
+
+  /** When the next partition becomes due (ms), or undefined when nothing is in hand. */
+  nextDeadline(maxWaitMs: number): number | undefined {
+    let earliest: number | undefined;
+    for (const state of this.#partitions.values()) {
+      if (state.records.length > 0 && (earliest === undefined || state.oldestAt < earliest)) earliest = state.oldestAt;
+    }
+    return earliest === undefined ? undefined : earliest + maxWaitMs;
+  }
+
+  /** Removes and returns up to `max` messages from the front of a partition. */
+  take(key: string, max: number, now: number): PartitionBatch | undefined {
+    const state = this.#partitions.get(key);
+    if (state === undefined || state.records.length === 0) return undefined;
+    const records = state.records.splice(0, max);
+    // What stays behind arrived after what was taken; it waits at most one more maxWaitMs.
+    if (state.records.length > 0) state.oldestAt = now;
+    return { topic: state.topic, partition: state.partition, records, leaderEpoch: state.leaderEpoch };
+  }
+
+  /**
+   * Forgets every partition not in `owned` (revoked in a rebalance): their messages in hand were
+   * not landed and their new owner reads them again from the committed offset. Returns how many
+   * messages were dropped.
+   */
+  retainOnly(owned: ReadonlySet<string>): number {
+    let dropped = 0;
+    for (const [key, state] of this.#partitions) {
+      if (owned.has(key)) continue;
+      dropped += state.records.length;
+      this.#partitions.delete(key);
+    }
+    return dropped;
+  }
+
+  /** Forgets everything (a new stream starts again from the committed offsets). */
+  clear(): number {
+    return this.retainOnly(new Set());
+  }
+
+  #started(record: KafkaRecord): PartitionState {
+    const state = this.#partitions.get(partitionKey(record.topic, record.partition));
+    if (state === undefined) throw new Error(`partition ${record.topic}:${record.partition} was not started`);
+    return state;
+  }
+
+  #append(state: PartitionState, record: KafkaRecord, leaderEpoch: number, now: number): void {
+    if (state.records.length === 0) state.oldestAt = now;
+    state.records.push(record);
+    state.position = record.offset + 1n;
+    state.leaderEpoch = leaderEpoch;
+  }
+}

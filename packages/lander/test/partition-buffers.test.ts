@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { KafkaRecord } from '../src/decode-records.ts';
+import { partitionKey, PartitionBuffers } from '../src/partition-buffers.ts';
+
+const record = (offset: number, partition = 0): KafkaRecord => ({
+  topic: 't', partition, offset: BigInt(offset), timestamp: 0n, value: '{}', headers: new Map(),
+});
+const key = partitionKey('t', 0);
+
+test('a started partition accepts the next offset, skips redelivered ones and reports a gap without taking it', () => {
+  const buffers = new PartitionBuffers();
+  buffers.start('t', 0, 10n);
+  assert.deepEqual(buffers.offer(record(10), 1, 0), { kind: 'accepted' });
+  assert.deepEqual(buffers.offer(record(11), 1, 0), { kind: 'accepted' });
+  assert.deepEqual(buffers.offer(record(10), 1, 0), { kind: 'redelivered' }, 'after a rebalance Kafka sends again from the committed offset');
+  assert.deepEqual(buffers.offer(record(15), 1, 0), { kind: 'gap', expected: 12n });
+  assert.equal(buffers.size(key), 2);
+  buffers.acceptGap(record(15), 1, 0);
+  assert.deepEqual(buffers.offer(record(16), 1, 0), { kind: 'accepted' });
+});
+
+test('batches are taken from the front, at most max messages, and keep their offsets contiguous', () => {
+  const buffers = new PartitionBuffers();
+  buffers.start('t', 0, 0n);
+  for (let i = 0; i < 5; i++) buffers.offer(record(i), 3, 0);
+  const first = buffers.take(key, 3, 0);
+  assert.deepEqual(first?.records.map((r) => r.offset), [0n, 1n, 2n]);
+  assert.equal(first?.leaderEpoch, 3);
+  assert.deepEqual(buffers.take(key, 3, 0)?.records.map((r) => r.offset), [3n, 4n]);
+  assert.equal(buffers.take(key, 3, 0), undefined);
+  assert.deepEqual(buffers.offer(record(2), 3, 0), { kind: 'redelivered' }, 'taking does not move the position back');
+});
+
+test('a partition is due maxWaitMs after its oldest message in hand', () => {
+  const buffers = new PartitionBuffers();
+  buffers.start('t', 0, 0n);
+  buffers.start('t', 1, 0n);
+  assert.equal(buffers.nextDeadline(500), undefined);
+  buffers.offer(record(0, 0), 0, 1000);
+  buffers.offer(record(0, 1), 0, 1200);
+  buffers.offer(record(1, 0), 0, 1400);
+  assert.equal(buffers.nextDeadline(500), 1500);
+  assert.deepEqual(buffers.due(1499, 500), []);
+  assert.deepEqual(buffers.due(1500, 500), [key]);
+  assert.deepEqual(buffers.due(1700, 500).sort(), [key, partitionKey('t', 1)]);
+});
+
+test('retainOnly forgets revoked partitions with their messages in hand; clear forgets all', () => {
+  const buffers = new PartitionBuffers();
+  buffers.start('t', 0, 0n);
+  buffers.start('t', 1, 0n);
+  buffers.offer(record(0, 0), 0, 0);
+  buffers.offer(record(0, 1), 0, 0);
+  buffers.offer(record(1, 1), 0, 0);
+  assert.equal(buffers.inHand(), 3);
+  assert.equal(buffers.retainOnly(new Set([key])), 2);
+  assert.equal(buffers.has(partitionKey('t', 1)), false);
+  assert.deepEqual(buffers.pending(), [key]);
+  assert.equal(buffers.clear(), 1);
+  assert.equal(buffers.has(key), false);
+});
