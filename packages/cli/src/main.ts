@@ -2,6 +2,7 @@
 import { isSluiceError } from '@sluice/core';
 import { curateCommand } from './commands/curate.ts';
 import { eventsCommand } from './commands/events.ts';
+import { landCommand } from './commands/land.ts';
 import { serveCommand } from './commands/serve.ts';
 import { dedupCommand, eraseCommand, piiCommand } from './commands/tools.ts';
 
@@ -9,6 +10,7 @@ const usage = `sluice — capture AI product usage and turn it into training dat
 
 Usage:
   sluice serve                         run the ingest service (embedded DuckDB under ./data)
+  sluice land                          move events from Kafka into the warehouse (scale-out)
   sluice events tail  [options]        print stored events as they arrive (JSON Lines)
   sluice events list  [options]        print the newest stored events
   sluice quarantine list [options]     print rejected events with their reasons
@@ -33,6 +35,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   events: (args) => eventsCommand('events', args),
   quarantine: (args) => eventsCommand('quarantine', args),
+  land: landCommand,
   curate: curateCommand,
   erase: eraseCommand,
   pii: piiCommand,

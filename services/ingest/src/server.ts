@@ -3,6 +3,7 @@ import { createEventValidator, loadSchemas } from '@sluice/schemas';
 import type { FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import { buildIngestApp } from './app.ts';
+import { createLander, createStderrLog, type Lander } from '@sluice/lander';
 import { createIngestMetrics } from './metrics.ts';
 import { openEventLog, openWarehouse } from './storage.ts';
 
@@ -27,10 +28,22 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const app = await buildIngestApp(config, {
     eventLog, warehouse, metrics, version, schemas: loadSchemas(), validateEvent: createEventValidator(),
   });
+  // Kafka + DuckDB: only one process may open the DuckDB file, so the lander runs in here.
+  let lander: Lander | null = null;
+  if (config.eventLog.kind === 'kafka' && config.warehouse.kind === 'duckdb') {
+    const kafka = config.eventLog.kafka;
+    lander = createLander(
+      { brokers: kafka.brokers, clientId: `${kafka.clientId}-lander`, groupId: kafka.groupId, topic: kafka.topic, quarantineTopic: kafka.quarantineTopic },
+      { warehouse, metrics: metrics.registry, log: createStderrLog() },
+    );
+    await lander.start();
+  }
   // Closing order matters: the HTTP server first (in-flight requests finish and are answered),
-  // then the event log (queued commits land), then storage.
+  // then the event log (queued commits land), then the lander (batches in hand land and commit),
+  // then storage.
   app.addHook('onClose', async () => {
     await eventLog.close();
+    await lander?.stop();
     await warehouse.close();
   });
   if (usesDevCredentials(config)) {

@@ -23,9 +23,9 @@ export interface ServerProcess {
   stderr: () => string;
 }
 
-/** Runs `sluice serve` as a child process (the real entry point) and waits until /readyz says ready. */
-export async function startServerProcess(dataDir: string, port: number, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [cli, 'serve'], {
+/** Runs `sluice serve` (or another long-running command) as a child process and waits until /readyz says ready. */
+export async function startServerProcess(dataDir: string, port: number, env: Record<string, string> = {}, command = 'serve'): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [cli, command], {
     env: {
       PATH: process.env.PATH ?? '',
       SLUICE_DATA_DIR: dataDir,
