@@ -34,6 +34,15 @@ export const errorCatalogue = {
   SLUICE_ERR_BLOB_NOT_FOUND: { status: 404, message: 'No such object' },
   SLUICE_ERR_BLOB_INTEGRITY: { status: 502, message: 'The stored object does not match what was written (size or hash)' },
   SLUICE_ERR_BLOB_STORE_UNAVAILABLE: { status: 503, message: 'The object store is unavailable; retry later' },
+  // Export: dataset snapshots and trainer access.
+  SLUICE_ERR_CURATION_RUN_INCOMPLETE: { status: 409, message: 'The curation run is not complete; only complete runs can be exported' },
+  SLUICE_ERR_EXPORT_FAILED: { status: 500, message: 'The export failed; no snapshot was published' },
+  SLUICE_ERR_READ_UNAUTHORIZED: { status: 401, message: 'Missing or unknown read token' },
+  SLUICE_ERR_FORBIDDEN: { status: 403, message: 'The read token does not grant access to this dataset' },
+  SLUICE_ERR_DATASET_NOT_FOUND: { status: 404, message: 'No such dataset' },
+  SLUICE_ERR_SNAPSHOT_NOT_FOUND: { status: 404, message: 'No such snapshot, or it is not ready' },
+  SLUICE_ERR_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range is outside the file' },
+  SLUICE_ERR_DOWNLOAD_INTEGRITY: { status: 502, message: 'A downloaded file does not match the snapshot manifest (size or SHA-256)' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

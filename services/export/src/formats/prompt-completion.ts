@@ -1,0 +1,22 @@
+import { string } from './column-types.ts';
+import { messagesType, toolsJson, trlMessages } from './messages.ts';
+import { metadataColumns, metadataValues } from './metadata-columns.ts';
+import type { ParquetFormat } from './types.ts';
+
+/**
+ * TRL conversational prompt-completion (SFTTrainer trains on the completion only by default):
+ * the same samples as `sft`, with the conversation split where the model started answering.
+ */
+export const promptCompletionFormat: ParquetFormat = {
+  name: 'prompt_completion',
+  fileType: 'parquet',
+  description: 'Conversational prompt-completion (TRL SFTTrainer, loss on the completion): `prompt` and `completion` message lists.',
+  columns: [['prompt', messagesType], ['completion', messagesType], ['tools', string], ...metadataColumns],
+  includes: (sample) => sample.labels.sft,
+  toRow: (sample) => ({
+    prompt: trlMessages(sample.prompt),
+    completion: trlMessages(sample.completion),
+    tools: toolsJson(sample.tools),
+    ...metadataValues(sample),
+  }),
+};
