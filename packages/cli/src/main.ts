@@ -2,6 +2,7 @@
 import { isSluiceError } from '@sluice/core';
 import { curateCommand } from './commands/curate.ts';
 import { eventsCommand } from './commands/events.ts';
+import { exportCommand, pullCommand } from './commands/export.ts';
 import { landCommand } from './commands/land.ts';
 import { serveCommand } from './commands/serve.ts';
 import { dedupCommand, eraseCommand, piiCommand } from './commands/tools.ts';
@@ -17,11 +18,15 @@ Usage:
   sluice curate --ruleset FILE [--dry-run] [--watermark SEQ] [--limit N] [--examples N] [--json]
                                        run a curation ruleset over the stored events
   sluice erase                         carry out pending erasure requests now
+  sluice export --ruleset NAME|FILE [--formats sft,preference,kto,rl] [--name N] [--tag T]
+                                       publish the newest complete run as a dataset snapshot
+  sluice pull <name>[@tag|@id] --to DIR [--url URL] [--token READ_TOKEN]
+                                       download a snapshot, verifying every sha256
   sluice pii scan  < in.jsonl          {"id","text"} lines → redacted text + findings
   sluice dedup [--threshold 0.8]  < in.jsonl
                                        {"id","text"} lines → {"id","duplicate_of"}
 
-curate and erase open the embedded store directly: stop \`sluice serve\` first.
+curate, erase and export open the embedded store directly: stop \`sluice serve\` first.
 
 Options for events / quarantine (read from a running server):
   --url URL          server URL (default http://127.0.0.1:8080, or SLUICE_URL)
@@ -38,6 +43,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   land: landCommand,
   curate: curateCommand,
   erase: eraseCommand,
+  export: exportCommand,
+  pull: pullCommand,
   pii: piiCommand,
   dedup: dedupCommand,
 };

@@ -91,6 +91,20 @@ export const configSchema = z.object({
       secretAccessKey: z.string().optional(),
     }).prefault({}),
   }).prefault({}),
+  export: z.object({
+    /** Target size of one Parquet shard before compression estimates. */
+    shardTargetBytes: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+    rowGroupTargetBytes: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+    /** Blob key prefix of published snapshots. */
+    prefix: z.string().regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/).default('datasets'),
+    presignSeconds: z.coerce.number().int().min(1).max(7 * 86_400).default(900),
+    /** Trainer read tokens, each scoped to datasets (`*` = all); never the same as a write key. */
+    readTokens: z.array(z.object({
+      token: z.string().min(16, 'a read token needs at least 16 characters'),
+      datasets: z.array(z.string().min(1)).min(1),
+      name: z.string().optional(),
+    })).default([]),
+  }).prefault({}),
   curation: z.object({
     /**
      * Tenant secret for PII pseudonyms (HMAC-SHA256) and user keys: the same value maps to the
@@ -140,6 +154,11 @@ export const envVariables = {
   SLUICE_MAX_FUTURE_SKEW_MS: ['ingest', 'maxFutureSkewMs'],
   SLUICE_STORE_CLIENT_IP: ['ingest', 'storeClientIp'],
   SLUICE_PSEUDONYM_KEY: ['curation', 'pseudonymKey'],
+  SLUICE_EXPORT_SHARD_TARGET_BYTES: ['export', 'shardTargetBytes'],
+  SLUICE_EXPORT_ROW_GROUP_TARGET_BYTES: ['export', 'rowGroupTargetBytes'],
+  SLUICE_EXPORT_PREFIX: ['export', 'prefix'],
+  SLUICE_PRESIGN_SECONDS: ['export', 'presignSeconds'],
+  SLUICE_READ_TOKENS: ['export', 'readTokens'],
   SLUICE_BLOB_STORE: ['blobStore', 'kind'],
   SLUICE_BLOB_ROOT: ['blobStore', 'root'],
   SLUICE_S3_BUCKET: ['blobStore', 's3', 'bucket'],
@@ -163,6 +182,15 @@ export function parseWriteKeys(text: string): Array<Record<string, string>> {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** JSON-valued variables; text that is not JSON is passed on for zod to report by path. */
+function parseJsonOrKeep(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
   let node = target;
@@ -199,7 +227,7 @@ export function loadConfig(env: Env = process.env, overrides: Record<string, unk
   for (const [name, path] of Object.entries(envVariables)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    setPath(raw, path, name === 'SLUICE_WRITE_KEYS' ? parseWriteKeys(value) : value);
+    setPath(raw, path, name === 'SLUICE_WRITE_KEYS' ? parseWriteKeys(value) : name === 'SLUICE_READ_TOKENS' ? parseJsonOrKeep(value) : value);
   }
   for (const [key, value] of Object.entries(overrides)) {
     raw[key] = typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -209,6 +237,10 @@ export function loadConfig(env: Env = process.env, overrides: Record<string, unk
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', `invalid configuration:\n${formatZodIssues(result.error)}`);
+  }
+  const writeKeys = new Set(result.data.auth.writeKeys.map((k) => k.key));
+  if (result.data.export.readTokens.some((t) => writeKeys.has(t.token) || t.token === result.data.auth.adminToken)) {
+    throw new SluiceError('SLUICE_ERR_CONFIG_INVALID', 'invalid configuration:\n  - export.readTokens: a read token must differ from every write key and the admin token');
   }
   return result.data;
 }

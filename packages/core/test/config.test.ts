@@ -53,3 +53,11 @@ test('every problem is listed by path in one SLUICE_ERR_CONFIG_INVALID', () => {
 test('parseWriteKeys reads key:tenant/source lists', () => {
   assert.deepEqual(parseWriteKeys(' k1:t/s , k2:t2/s.2 '), [{ key: 'k1', tenant: 't', source: 's' }, { key: 'k2', tenant: 't2', source: 's.2' }]);
 });
+
+test('read tokens come as JSON and may not reuse a write key', () => {
+  const config = loadConfig({ SLUICE_READ_TOKENS: '[{"token":"rt_0123456789abcdef","datasets":["support-bot"]}]' });
+  assert.deepEqual(config.export.readTokens, [{ token: 'rt_0123456789abcdef', datasets: ['support-bot'] }]);
+  assert.throws(() => loadConfig({ SLUICE_READ_TOKENS: 'not json' }), /export\.readTokens/);
+  assert.throws(() => loadConfig({ SLUICE_WRITE_KEYS: 'sk_same_key_123456:a/b', SLUICE_READ_TOKENS: '[{"token":"sk_same_key_123456","datasets":["*"]}]' }),
+    /must differ from every write key/);
+});

@@ -1,4 +1,5 @@
-import type { Config, EventLog, Warehouse } from '@sluice/core';
+import type { BlobStore, Config, EventLog, Warehouse } from '@sluice/core';
+import { exportRoutes } from '@sluice/export';
 import type { EventValidator, SchemaSet } from '@sluice/schemas';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { IngestMetrics } from './metrics.ts';
@@ -17,10 +18,12 @@ export interface IngestAppDeps {
   schemas: SchemaSet;
   metrics: IngestMetrics;
   version: string;
+  /** Published snapshots, served to trainers; the snapshot API is off without it. */
+  blobStore?: BlobStore;
 }
 
 /** Builds the HTTP app without listening, so tests drive it with app.inject(). */
-export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 'auth'>, deps: IngestAppDeps): Promise<FastifyInstance> {
+export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 'auth' | 'export'>, deps: IngestAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.server.logLevel === 'silent' ? false : { level: config.server.logLevel },
     // Per-request logs cost more than the ingest path at load; errors are logged by the handler.
@@ -37,5 +40,10 @@ export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 
     config, eventLog: deps.eventLog, validateEvent: deps.validateEvent, metrics: deps.metrics, batchSchema: deps.schemas.batch,
   });
   await app.register(adminRoutes, { adminToken: config.auth.adminToken, warehouse: deps.warehouse });
+  if (deps.blobStore) {
+    await app.register(exportRoutes, {
+      blobStore: deps.blobStore, readTokens: config.export.readTokens, keyPrefix: config.export.prefix, presignSeconds: config.export.presignSeconds,
+    });
+  }
   return app;
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { buildIngestApp } from './app.ts';
 import { createLander, createStderrLog, type Lander } from '@sluice/lander';
 import { createIngestMetrics } from './metrics.ts';
-import { openEventLog, openWarehouse } from './storage.ts';
+import { openBlobStore, openEventLog, openWarehouse } from './storage.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -25,8 +25,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const metrics = createIngestMetrics();
   const eventLog = await openEventLog(config, warehouse, { onCommit: (info) => metrics.observeCommit(info) })
     .catch(async (error: unknown) => { await warehouse.close(); throw error; });
+  const blobStore = await openBlobStore(config);
   const app = await buildIngestApp(config, {
-    eventLog, warehouse, metrics, version, schemas: loadSchemas(), validateEvent: createEventValidator(),
+    eventLog, warehouse, metrics, version, blobStore, schemas: loadSchemas(), validateEvent: createEventValidator(),
   });
   // Kafka + DuckDB: only one process may open the DuckDB file, so the lander runs in here.
   let lander: Lander | null = null;
@@ -45,6 +46,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await eventLog.close();
     await lander?.stop();
     await warehouse.close();
+    await blobStore.close();
   });
   if (usesDevCredentials(config)) {
     app.log.warn('using the built-in development write key / admin token; set SLUICE_WRITE_KEYS and SLUICE_ADMIN_TOKEN for anything but local use');

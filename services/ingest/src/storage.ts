@@ -1,4 +1,7 @@
-import { duckdbPath, type Config, type CurationStore, type EventLog, type Warehouse } from '@sluice/core';
+import { createLocalBlobStore } from '@sluice/blob-store-local';
+import { createS3BlobStore } from '@sluice/blob-store-s3';
+import { duckdbPath, type BlobStore, type Config, type CurationStore, type EventLog, type Warehouse } from '@sluice/core';
+import { resolve } from 'node:path';
 import { createGroupCommitEventLog, type GroupCommitObserver } from '@sluice/event-log-embedded';
 import { createKafkaEventLog } from '@sluice/event-log-kafka';
 import { createClickHouseWarehouse } from '@sluice/warehouse-clickhouse';
@@ -31,4 +34,19 @@ export async function openEventLog(config: Pick<Config, 'eventLog' | 'groupCommi
     }, observer);
   }
   return createGroupCommitEventLog(warehouse, config.groupCommit, observer);
+}
+
+/** Opens the blob store the config names: a local directory or an S3-compatible bucket. */
+export async function openBlobStore(config: Pick<Config, 'dataDir' | 'blobStore'>): Promise<BlobStore> {
+  if (config.blobStore.kind === 's3') {
+    const s3 = config.blobStore.s3;
+    return createS3BlobStore({
+      bucket: s3.bucket, region: s3.region, forcePathStyle: s3.forcePathStyle,
+      ...(s3.prefix ? { prefix: s3.prefix } : {}),
+      ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }),
+      ...(s3.accessKeyId !== undefined && s3.secretAccessKey !== undefined
+        ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } : {}),
+    });
+  }
+  return createLocalBlobStore({ root: config.blobStore.root ?? resolve(config.dataDir, 'blobs') });
 }

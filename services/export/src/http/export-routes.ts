@@ -11,8 +11,11 @@ import { createReadTokenAuth, type ReadScope, type ReadToken } from './read-toke
 export interface ExportRoutesOptions {
   blobStore: BlobStore;
   readTokens: readonly ReadToken[];
-  /** Blob key prefix the snapshots were exported under; default 'datasets'. */
-  prefix?: string;
+  /**
+   * Blob key prefix the snapshots were exported under; default 'datasets'. (Not `prefix`:
+   * Fastify reserves that register option for the routes' URL prefix.)
+   */
+  keyPrefix?: string;
   /** Lifetime of presigned URLs handed out when the store is S3; default 15 minutes. */
   presignSeconds?: number;
 }
@@ -28,7 +31,7 @@ const fileQuery = z.strictObject({ redirect: z.enum(['true', 'false', '1', '0'])
  * An encapsulated plugin (not fastify-plugin): its auth hook must cover these routes only.
  */
 export async function exportRoutes(app: FastifyInstance, options: ExportRoutesOptions): Promise<void> {
-  const catalog = new SnapshotCatalog(options.blobStore, options.prefix ?? 'datasets');
+  const catalog = new SnapshotCatalog(options.blobStore, options.keyPrefix ?? 'datasets');
   const authenticate = createReadTokenAuth(options.readTokens);
   const presignSeconds = options.presignSeconds ?? 900;
 
