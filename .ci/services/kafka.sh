@@ -3,7 +3,7 @@
 #
 #   bash .ci/services/kafka.sh start    fetch (once), format a fresh cluster, start, wait until it answers
 #   bash .ci/services/kafka.sh status   exit 0: answers a metadata request, 1: process up but not answering, 3: not running
-#   bash .ci/services/kafka.sh stop     stop it and delete its data
+#   bash .ci/services/kafka.sh stop     stop it and delete its data (kept with KAFKA_KEEP_DATA=1)
 #   bash .ci/services/kafka.sh logs     tail of the broker log
 #
 # Needs Java 17+ and Maven, and Maven Central only: Kafka is not downloaded as a release tarball
@@ -16,6 +16,9 @@
 #   KAFKA_CONTROLLER_PORT  KRaft controller listener on 127.0.0.1 (default 9093)
 #   KAFKA_HEAP_OPTS        JVM heap (default -Xms128m -Xmx512m: CI machines have 2 cores and share them)
 #   KAFKA_START_TIMEOUT    seconds to wait for the broker to answer (default 90)
+#   KAFKA_KEEP_DATA        1: `stop` keeps the data directory and `start` restarts on it (same cluster,
+#                          topics, messages and committed offsets) instead of formatting a fresh one;
+#                          for fault tests that restart a broker. Default 0.
 #   SLUICE_CACHE           download cache (default ~/.cache/sluice); jars go to kafka-<version>/libs
 #   SLUICE_SERVICES_DIR    runtime state: config, data, log, pid (default ${TMPDIR:-/tmp}/sluice-services)
 set -euo pipefail
@@ -29,6 +32,7 @@ PORT="${KAFKA_PORT:-9092}"
 CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m}"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
+KEEP_DATA="${KAFKA_KEEP_DATA:-0}"
 
 CACHE_DIR="${SLUICE_CACHE:-$HOME/.cache/sluice}/kafka-$KAFKA_VERSION"
 LIBS_DIR="$CACHE_DIR/libs"
@@ -222,7 +226,11 @@ start() {
   local started=$SECONDS
   fetch_kafka
   write_config
-  format_storage
+  if [[ "$KEEP_DATA" == 1 && -f "$DATA_DIR/meta.properties" ]]; then
+    say "KAFKA_KEEP_DATA=1: restarting on the existing cluster in $DATA_DIR"
+  else
+    format_storage
+  fi
   say "starting broker on $HOST:$PORT (controller $HOST:$CONTROLLER_PORT), log: $LOG_FILE"
   # setsid: the broker must outlive this script and not receive the caller's terminal signals.
   # shellcheck disable=SC2046
@@ -255,13 +263,13 @@ stop_quietly() {
     fi
   fi
   rm -f "$PID_FILE"
-  rm -rf "$DATA_DIR"
+  [[ "$KEEP_DATA" == 1 ]] || rm -rf "$DATA_DIR"
 }
 
 stop() {
   if pid="$(running_pid)"; then say "stopping broker (pid $pid)"; else say "no broker running"; fi
   stop_quietly
-  say "stopped; data deleted ($DATA_DIR)"
+  if [[ "$KEEP_DATA" == 1 ]]; then say "stopped; data kept ($DATA_DIR)"; else say "stopped; data deleted ($DATA_DIR)"; fi
 }
 
 status() {
