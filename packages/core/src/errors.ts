@@ -43,6 +43,11 @@ export const errorCatalogue = {
   SLUICE_ERR_SNAPSHOT_NOT_FOUND: { status: 404, message: 'No such snapshot, or it is not ready' },
   SLUICE_ERR_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested byte range is outside the file' },
   SLUICE_ERR_DOWNLOAD_INTEGRITY: { status: 502, message: 'A downloaded file does not match the snapshot manifest (size or SHA-256)' },
+  // OpenTelemetry ingest (OTLP/HTTP traces).
+  SLUICE_ERR_MALFORMED_PROTOBUF: { status: 400, message: 'The request body is not a valid protobuf message' },
+  SLUICE_ERR_OTLP_INVALID: { status: 400, message: 'The request body is not an OTLP ExportTraceServiceRequest' },
+  // Steward console.
+  SLUICE_ERR_FEATURE_UNAVAILABLE: { status: 501, message: 'This server is not set up for this feature (no curation store, or no blob store)' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

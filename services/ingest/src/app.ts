@@ -2,7 +2,9 @@ import type { BlobStore, Config, EventLog, Warehouse } from '@sluice/core';
 import { exportRoutes } from '@sluice/export';
 import type { EventValidator, SchemaSet } from '@sluice/schemas';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { createWriteKeyAuthenticator } from './authenticate-write-key.ts';
 import type { IngestMetrics } from './metrics.ts';
+import { otlpRoutes } from './otlp/otlp-routes.ts';
 import { adminRoutes } from './plugins/admin-routes.ts';
 import { batchRoutes } from './plugins/batch-routes.ts';
 import { bodyParserPlugin } from './plugins/body-parser.ts';
@@ -36,9 +38,11 @@ export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 
   await app.register(openApiPlugin, { schemas: deps.schemas, version: deps.version });
   await app.register(metricsPlugin, { metrics: deps.metrics, eventLog: deps.eventLog });
   await app.register(healthRoutes, { warehouse: deps.warehouse });
+  const authenticateWriteKey = createWriteKeyAuthenticator(config);
   await app.register(batchRoutes, {
-    config, eventLog: deps.eventLog, validateEvent: deps.validateEvent, metrics: deps.metrics, batchSchema: deps.schemas.batch,
+    config, eventLog: deps.eventLog, validateEvent: deps.validateEvent, metrics: deps.metrics, batchSchema: deps.schemas.batch, authenticateWriteKey,
   });
+  await app.register(otlpRoutes, { config, eventLog: deps.eventLog, validateEvent: deps.validateEvent, metrics: deps.metrics, authenticateWriteKey });
   await app.register(adminRoutes, { adminToken: config.auth.adminToken, warehouse: deps.warehouse });
   if (deps.blobStore) {
     await app.register(exportRoutes, {

@@ -12,6 +12,12 @@ export function createIngestMetrics() {
     labelNames: ['outcome', 'type', 'source'] as const,
     registers: [registry],
   });
+  const otlpSpans = new Counter({
+    name: 'sluice_otlp_spans_total',
+    help: 'OTLP spans received, by outcome (mapped: stored as events | ignored: no GenAI model call or evaluation | rejected) and source.',
+    labelNames: ['outcome', 'source'] as const,
+    registers: [registry],
+  });
   const requestDuration = new Histogram({
     name: 'sluice_http_request_duration_seconds',
     help: 'HTTP request latency, from arrival to response, by route and status.',
@@ -45,6 +51,9 @@ export function createIngestMetrics() {
       const byType = new Map<string, number>();
       for (const type of types) byType.set(type, (byType.get(type) ?? 0) + 1);
       for (const [type, n] of byType) events.inc({ outcome, type, source }, n);
+    },
+    countOtlpSpans(outcome: 'mapped' | 'ignored' | 'rejected', source: string, spans: number): void {
+      if (spans > 0) otlpSpans.inc({ outcome, source }, spans);
     },
     observeRequest(method: string, route: string, status: number, seconds: number): void {
       requestDuration.observe({ method, route, status: String(status) }, seconds);

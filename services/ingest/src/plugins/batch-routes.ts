@@ -1,12 +1,11 @@
-import { SluiceError, type Config, type EventLog, type QuarantinedEvent } from '@sluice/core';
+import { SluiceError, type Config, type EventLog } from '@sluice/core';
 import type { EventValidator, JsonSchema } from '@sluice/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isRfc3339DateTime } from '@sluice/schemas';
+import type { WriteKeyAuthenticator, WriteKeyIdentity } from '../authenticate-write-key.ts';
+import { assertEventCount, createEventIngestion } from '../ingest-events.ts';
 import type { IngestMetrics } from '../metrics.ts';
-import { createRateLimiter } from '../rate-limiter.ts';
-import { createEnrichEventStep } from '../steps/enrich-event.ts';
-import { createValidateEventsStep } from '../steps/validate-events.ts';
-import { bearerToken, createWriteKeyResolver } from '../write-keys.ts';
+import { bearerToken } from '../write-keys.ts';
 
 export interface BatchRoutesOptions {
   config: Pick<Config, 'ingest' | 'auth'>;
@@ -14,11 +13,13 @@ export interface BatchRoutesOptions {
   validateEvent: EventValidator;
   metrics: IngestMetrics;
   batchSchema: JsonSchema;
+  /** Shared with the other ingest routes, so a write key has one rate-limit budget. */
+  authenticateWriteKey: WriteKeyAuthenticator;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    writeKey?: { tenant: string; source: string; id: string };
+    writeKey?: WriteKeyIdentity;
   }
 }
 
@@ -57,22 +58,15 @@ const errorResponseSchema = {
  * log says everything is durable.
  */
 export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOptions): Promise<void> {
-  const { config, eventLog, metrics } = options;
-  const resolveWriteKey = createWriteKeyResolver(config.auth.writeKeys);
-  const rateLimiter = createRateLimiter({ ratePerSecond: config.ingest.rateLimitPerSecond, burst: config.ingest.rateLimitBurst });
-  const validateEvents = createValidateEventsStep({ validateEvent: options.validateEvent });
-  const enrichEvent = createEnrichEventStep({ maxFutureSkewMs: config.ingest.maxFutureSkewMs });
+  const { config } = options;
+  const ingestEvents = createEventIngestion({
+    eventLog: options.eventLog, validateEvent: options.validateEvent, metrics: options.metrics, maxFutureSkewMs: config.ingest.maxFutureSkewMs,
+  });
 
   // Auth runs before the body is read: an unauthenticated request costs no parsing.
   app.addHook('onRequest', async (request: FastifyRequest<{ Querystring: { key?: string } }>) => {
     const key = request.routeOptions.url === '/v1/beacon' ? request.query.key : bearerToken(request.headers.authorization);
-    const writeKey = resolveWriteKey(key);
-    if (!writeKey) throw new SluiceError('SLUICE_ERR_UNAUTHORIZED');
-    const waitSeconds = rateLimiter.take(writeKey.id);
-    if (waitSeconds > 0) {
-      throw new SluiceError('SLUICE_ERR_RATE_LIMITED', undefined, { details: { retry_after_seconds: Math.ceil(waitSeconds) } });
-    }
-    request.writeKey = writeKey;
+    request.writeKey = options.authenticateWriteKey(key);
   });
 
   async function ingestBatch(request: FastifyRequest) {
@@ -82,40 +76,16 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
     if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(body.events)) {
       throw new SluiceError('SLUICE_ERR_BATCH_INVALID');
     }
-    if (body.events.length > config.ingest.maxEventsPerBatch) {
-      throw new SluiceError('SLUICE_ERR_BATCH_TOO_MANY_EVENTS',
-        `${body.events.length} events in one request; the limit is ${config.ingest.maxEventsPerBatch}`);
-    }
+    assertEventCount(body.events.length, config.ingest.maxEventsPerBatch);
     if (body.sent_at !== undefined && !(typeof body.sent_at === 'string' && isRfc3339DateTime(body.sent_at))) {
       throw new SluiceError('SLUICE_ERR_BATCH_INVALID', 'sent_at must be an RFC 3339 date-time');
     }
-    const context = {
-      tenant: writeKey.tenant,
-      source: writeKey.source,
+    return ingestEvents(body.events, {
+      writeKey,
       receivedAt,
       batchSentAt: typeof body.sent_at === 'string' ? Date.parse(body.sent_at) : null,
       clientIp: config.ingest.storeClientIp ? request.ip : null,
-    };
-    const { valid, rejected } = validateEvents(body.events);
-    const events = valid.map((v) => enrichEvent(v.event, v.type, context));
-    const quarantine: QuarantinedEvent[] = rejected.map((r) => ({
-      tenant: writeKey.tenant, source: writeKey.source, receivedAt, eventId: r.event_id ?? null,
-      code: r.code, pointer: r.pointer, message: r.message, payload: r.raw,
-    }));
-
-    const { duplicate } = await eventLog.append({ events, quarantine });
-
-    const acceptedTypes: string[] = [];
-    const duplicateTypes: string[] = [];
-    for (let i = 0; i < events.length; i++) (duplicate[i] ? duplicateTypes : acceptedTypes).push(events[i]!.type);
-    metrics.countEvents('accepted', writeKey.source, acceptedTypes);
-    metrics.countEvents('duplicate', writeKey.source, duplicateTypes);
-    metrics.countEvents('rejected', writeKey.source, rejected.map((r) => rejectedType(r.raw)));
-    return {
-      accepted: acceptedTypes.length,
-      duplicates: duplicateTypes.length,
-      rejected: rejected.map(({ raw: _raw, ...rest }) => rest),
-    };
+    });
   }
 
   const { $schema: _draft, ...batchBodySchema } = options.batchSchema;
@@ -151,9 +121,4 @@ function requireMediaType(request: FastifyRequest, allowed: readonly string[]): 
   if (!allowed.includes(mediaType)) {
     throw new SluiceError('SLUICE_ERR_UNSUPPORTED_MEDIA_TYPE', `Content-Type must be ${allowed.join(' or ')}`);
   }
-}
-
-function rejectedType(raw: unknown): string {
-  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
-  return typeof type === 'string' && type.length <= 40 ? type : 'unknown';
 }

@@ -1,4 +1,4 @@
-import { SluiceError } from '@sluice/core';
+import { SluiceError, type ErrorCode } from '@sluice/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { promisify } from 'node:util';
@@ -11,15 +11,18 @@ const gunzipAsync = promisify(gunzip);
  * JSON bodies, plain or gzip (`Content-Encoding: gzip`). The decompressed size is capped with
  * zlib's maxOutputLength, so a gzip bomb stops at the cap instead of filling memory. text/plain is
  * parsed the same way because navigator.sendBeacon cannot set a JSON content type without a CORS
- * preflight; routes decide which media types they take.
+ * preflight; routes decide which media types they take. Protobuf bodies (OTLP) get the same gzip
+ * handling and cap and reach the route as a Buffer: only the route knows the message type.
  */
 export const bodyParserPlugin = fp(async (app: FastifyInstance, options: { maxBodyBytes: number }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
-    async (request: FastifyRequest, body: Buffer) => parseJson(await decode(request, body, options.maxBodyBytes)));
+    async (request: FastifyRequest, body: Buffer) => parseJson(await decode(request, body, options.maxBodyBytes, 'SLUICE_ERR_MALFORMED_JSON')));
+  app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
+    async (request: FastifyRequest, body: Buffer) => decode(request, body, options.maxBodyBytes, 'SLUICE_ERR_MALFORMED_PROTOBUF'));
 }, { name: 'sluice-body-parser' });
 
-async function decode(request: FastifyRequest, body: Buffer, maxBodyBytes: number): Promise<Buffer> {
+async function decode(request: FastifyRequest, body: Buffer, maxBodyBytes: number, malformed: ErrorCode): Promise<Buffer> {
   const encoding = (request.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding === 'identity') return body;
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
@@ -31,7 +34,7 @@ async function decode(request: FastifyRequest, body: Buffer, maxBodyBytes: numbe
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new SluiceError('SLUICE_ERR_PAYLOAD_TOO_LARGE', `decompressed body exceeds ${maxBodyBytes} bytes`);
     }
-    throw new SluiceError('SLUICE_ERR_MALFORMED_JSON', `body is not valid gzip: ${(error as Error).message}`);
+    throw new SluiceError(malformed, `body is not valid gzip: ${(error as Error).message}`);
   }
 }
 

@@ -1,0 +1,77 @@
+import { SluiceError, type EventLog, type QuarantinedEvent } from '@sluice/core';
+import type { EventValidator } from '@sluice/schemas';
+import type { WriteKeyIdentity } from './authenticate-write-key.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { createEnrichEventStep } from './steps/enrich-event.ts';
+import { createValidateEventsStep, type RejectedEvent } from './steps/validate-events.ts';
+
+export interface IngestRequestContext {
+  writeKey: WriteKeyIdentity;
+  receivedAt: number;
+  /** The request-level sent_at (epoch ms), used for events without their own. */
+  batchSentAt: number | null;
+  clientIp: string | null;
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  /** Rejected entries by their index in the input, without the raw payload (that goes to quarantine). */
+  rejected: Array<Omit<RejectedEvent, 'raw'>>;
+}
+
+/** The per-request event cap, shared by every ingest route. */
+export function assertEventCount(count: number, maxEventsPerBatch: number): void {
+  if (count > maxEventsPerBatch) {
+    throw new SluiceError('SLUICE_ERR_BATCH_TOO_MANY_EVENTS', `${count} events in one request; the limit is ${maxEventsPerBatch}`);
+  }
+}
+
+/**
+ * The ingest core behind every route that takes events: validate each entry on its own, enrich
+ * the valid ones, quarantine the rest, and resolve only once the event log says all of it is
+ * durable. Routes differ in how they turn a request into entries, not in what happens next.
+ */
+export function createEventIngestion(deps: {
+  eventLog: EventLog;
+  validateEvent: EventValidator;
+  metrics: IngestMetrics;
+  maxFutureSkewMs: number;
+}) {
+  const validateEvents = createValidateEventsStep({ validateEvent: deps.validateEvent });
+  const enrichEvent = createEnrichEventStep({ maxFutureSkewMs: deps.maxFutureSkewMs });
+
+  return async function ingestEvents(entries: readonly unknown[], context: IngestRequestContext): Promise<IngestResult> {
+    const { writeKey, receivedAt } = context;
+    const enrichContext = {
+      tenant: writeKey.tenant, source: writeKey.source, receivedAt, batchSentAt: context.batchSentAt, clientIp: context.clientIp,
+    };
+    const { valid, rejected } = validateEvents(entries);
+    const events = valid.map((v) => enrichEvent(v.event, v.type, enrichContext));
+    const quarantine: QuarantinedEvent[] = rejected.map((r) => ({
+      tenant: writeKey.tenant, source: writeKey.source, receivedAt, eventId: r.event_id ?? null,
+      code: r.code, pointer: r.pointer, message: r.message, payload: r.raw,
+    }));
+
+    const { duplicate } = await deps.eventLog.append({ events, quarantine });
+
+    const acceptedTypes: string[] = [];
+    const duplicateTypes: string[] = [];
+    for (let i = 0; i < events.length; i++) (duplicate[i] ? duplicateTypes : acceptedTypes).push(events[i]!.type);
+    deps.metrics.countEvents('accepted', writeKey.source, acceptedTypes);
+    deps.metrics.countEvents('duplicate', writeKey.source, duplicateTypes);
+    deps.metrics.countEvents('rejected', writeKey.source, rejected.map((r) => rejectedType(r.raw)));
+    return {
+      accepted: acceptedTypes.length,
+      duplicates: duplicateTypes.length,
+      rejected: rejected.map(({ raw: _raw, ...rest }) => rest),
+    };
+  };
+}
+
+export type EventIngestion = ReturnType<typeof createEventIngestion>;
+
+function rejectedType(raw: unknown): string {
+  const type = typeof raw === 'object' && raw !== null ? (raw as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && type.length <= 40 ? type : 'unknown';
+}
