@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', '**/*.gen.ts', 'sdk/python/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', '**/*.gen.ts', 'sdk/python/**', 'packages/sdk-js/dist/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

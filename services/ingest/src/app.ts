@@ -1,4 +1,5 @@
 import type { BlobStore, Config, EventLog, Warehouse } from '@sluice/core';
+import { consolePlugin } from '@sluice/console';
 import { exportRoutes } from '@sluice/export';
 import type { EventValidator, SchemaSet } from '@sluice/schemas';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -25,7 +26,7 @@ export interface IngestAppDeps {
 }
 
 /** Builds the HTTP app without listening, so tests drive it with app.inject(). */
-export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 'auth' | 'export'>, deps: IngestAppDeps): Promise<FastifyInstance> {
+export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 'auth' | 'export' | 'curation'>, deps: IngestAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.server.logLevel === 'silent' ? false : { level: config.server.logLevel },
     // Per-request logs cost more than the ingest path at load; errors are logged by the handler.
@@ -44,6 +45,7 @@ export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 
   });
   await app.register(otlpRoutes, { config, eventLog: deps.eventLog, validateEvent: deps.validateEvent, metrics: deps.metrics, authenticateWriteKey });
   await app.register(adminRoutes, { adminToken: config.auth.adminToken, warehouse: deps.warehouse });
+  await app.register(consolePlugin, { warehouse: deps.warehouse, blobStore: deps.blobStore, config, metrics: deps.metrics });
   if (deps.blobStore) {
     await app.register(exportRoutes, {
       blobStore: deps.blobStore, readTokens: config.export.readTokens, keyPrefix: config.export.prefix, presignSeconds: config.export.presignSeconds,

@@ -1,3 +1,4 @@
+import { createLocalBlobStore } from '@sluice/blob-store-local';
 import { loadConfig, type Config, type Warehouse } from '@sluice/core';
 import { createGroupCommitEventLog } from '@sluice/event-log-embedded';
 import { createEventValidator, loadExamples, loadSchemas } from '@sluice/schemas';
@@ -54,6 +55,8 @@ export async function createTestApp(options: {
   config?: Config;
   dir?: string;
   wrapWarehouse?: (warehouse: Warehouse) => Warehouse;
+  /** Serve the snapshot API from a local blob store under the temp directory. */
+  withBlobStore?: boolean;
 } = {}): Promise<TestApp> {
   const config = options.config ?? testConfig();
   const dir = options.dir ?? await mkdtemp(join(tmpdir(), 'sluice-ingest-'));
@@ -61,13 +64,15 @@ export async function createTestApp(options: {
   const warehouse = options.wrapWarehouse ? options.wrapWarehouse(realWarehouse) : realWarehouse;
   const metrics = createIngestMetrics();
   const eventLog = createGroupCommitEventLog(warehouse, config.groupCommit, { onCommit: (i) => metrics.observeCommit(i) });
-  const app = await buildIngestApp(config, { eventLog, warehouse, metrics, schemas, validateEvent, version: 'test' });
+  const blobStore = options.withBlobStore ? await createLocalBlobStore({ root: join(dir, 'blobs') }) : undefined;
+  const app = await buildIngestApp(config, { eventLog, warehouse, metrics, schemas, validateEvent, version: 'test', ...(blobStore ? { blobStore } : {}) });
   return {
     app, warehouse, dir,
     async close() {
       await app.close();
       await eventLog.close();
       await realWarehouse.close().catch(() => undefined);
+      await blobStore?.close();
     },
   };
 }

@@ -55,6 +55,19 @@ describe('operations endpoints', () => {
     assert.match(ui.headers['content-type'] as string, /html/);
   });
 
+  test('/openapi.json also renders with every optional plugin on (snapshot API, console)', async () => {
+    const full = await createTestApp({ withBlobStore: true });
+    try {
+      const response = await full.app.inject({ method: 'GET', url: '/openapi.json' });
+      assert.equal(response.statusCode, 200, response.body.slice(0, 300));
+      const doc = response.json() as { paths: Record<string, unknown> };
+      for (const path of ['/v1/datasets', '/v1/snapshots/{id}', '/v1/admin/overview']) assert.ok(doc.paths[path], `${path} documented`);
+    } finally {
+      await full.close();
+      await removeDir(full.dir);
+    }
+  });
+
   test('admin reads need the admin token, not a write key, and validate their query', async () => {
     const noToken = await t.app.inject({ method: 'GET', url: '/v1/events' });
     assert.equal(noToken.statusCode, 401);

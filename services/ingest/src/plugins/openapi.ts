@@ -24,6 +24,7 @@ export const openApiPlugin = fp(async (app: FastifyInstance, options: { schemas:
         securitySchemes: {
           writeKey: { type: 'http', scheme: 'bearer', description: 'A write key: one source within one tenant.' },
           adminToken: { type: 'http', scheme: 'bearer', description: 'The admin token (read APIs).' },
+          readToken: { type: 'http', scheme: 'bearer', description: 'A read token, scoped to datasets (snapshot API).' },
         },
       },
     },
