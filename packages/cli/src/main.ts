@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { isSluiceError } from '@sluice/core';
 import { curateCommand } from './commands/curate.ts';
+import { demoCommand } from './commands/demo.ts';
 import { eventsCommand } from './commands/events.ts';
 import { exportCommand, pullCommand } from './commands/export.ts';
 import { landCommand } from './commands/land.ts';
@@ -12,6 +13,8 @@ const usage = `sluice — capture AI product usage and turn it into training dat
 Usage:
   sluice serve                         run the ingest service (embedded DuckDB under ./data)
   sluice land                          move events from Kafka into the warehouse (scale-out)
+  sluice demo [--events N] [--seed S] [--url URL | --jsonl FILE] [--dir DIR]
+                                       synthetic support + coding traffic end to end: serve → send → curate → export
   sluice events tail  [options]        print stored events as they arrive (JSON Lines)
   sluice events list  [options]        print the newest stored events
   sluice quarantine list [options]     print rejected events with their reasons
@@ -42,6 +45,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   quarantine: (args) => eventsCommand('quarantine', args),
   land: landCommand,
   curate: curateCommand,
+  demo: demoCommand,
   erase: eraseCommand,
   export: exportCommand,
   pull: pullCommand,

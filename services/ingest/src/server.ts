@@ -52,5 +52,21 @@ export async function startServer(config: Config): Promise<RunningServer> {
     app.log.warn('using the built-in development write key / admin token; set SLUICE_WRITE_KEYS and SLUICE_ADMIN_TOKEN for anything but local use');
   }
   const url = await app.listen({ host: config.server.host, port: config.server.port });
-  return { app, url, close: () => app.close() };
+  return { app, url, close: () => closeGracefully(app) };
+}
+
+/**
+ * app.close() answers in-flight requests, but a keep-alive socket that was busy when closing began
+ * stays open until its keep-alive timeout (72 s) once its last response is sent. Close such
+ * sockets as soon as they fall idle, and cut whatever is left after a grace period.
+ */
+async function closeGracefully(app: FastifyInstance, graceMs = 10_000): Promise<void> {
+  const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(idle);
+    clearTimeout(cut);
+  }
 }

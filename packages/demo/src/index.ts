@@ -1,0 +1,10 @@
+export { generateTraffic, DEFAULT_START, type Traffic, type TrafficOptions } from './generator.ts';
+export { runDemo, type DemoDataset, type DemoDatasetStep, type DemoFunnel, type DemoOptions, type DemoReport, type DemoSink } from './runner.ts';
+export { formatDemoReport } from './report.ts';
+export { sendOverHttp, DemoSendError, type HttpSendOptions, type HttpTarget } from './send/http-sender.ts';
+export { readJsonLines, writeJsonLines } from './send/jsonl.ts';
+export type { SendResult } from './send/send-result.ts';
+export { pointerTo, valueAt } from './archetypes/session-writer.ts';
+export { seedFrom } from './random.ts';
+export { DEMO_SOURCES, sumCounts, type DemoRecord, type DemoSource, type PlantedType, type PlantedValue, type TrafficStats } from './types.ts';
+export { freePort, startServerProcess, type ServerProcess } from './server-process.ts';
