@@ -32,6 +32,10 @@ export function createCreditCardDetector(): Detector {
  * try it whole, then without its trailing groups.
  */
 function longestValidCardPrefix(candidate: string): number {
+  // Every grouping starts with four digits, and trimming trailing groups keeps the first one, so
+  // '112-1234567-1234567' (an order number) needs no further look.
+  const firstSeparator = candidate.search(/[ -]/);
+  if (firstSeparator !== -1 && firstSeparator !== 4) return 0;
   let length = candidate.length;
   while (length > 0) {
     const prefix = candidate.slice(0, length);
@@ -63,7 +67,9 @@ export function hasKnownIssuerPrefix(digits: string): boolean {
   const four = Number(digits.slice(0, 4));
   const six = Number(digits.slice(0, 6));
   const longBrandLength = length >= 16 && length <= 19;
-  if (digits.startsWith('4')) return length === 13 || length === 16 || length === 19; // Visa
+  // Visa: 16 or 19 digits. 13-digit Visa numbers are no longer issued, and Luhn-valid 13-digit
+  // runs starting with 4 are EAN-13 barcodes (EAN prefixes 400-440 are Germany's).
+  if (digits.startsWith('4')) return length === 16 || length === 19;
   if ((two >= 51 && two <= 55) || (four >= 2221 && four <= 2720)) return length === 16; // Mastercard
   if (two === 34 || two === 37) return length === 15; // American Express
   if (four === 6011 || (three >= 644 && three <= 649) || two === 65 || (six >= 622126 && six <= 622925)) {

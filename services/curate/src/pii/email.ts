@@ -23,18 +23,23 @@ export function createEmailDetector(): Detector {
   return {
     type: 'EMAIL',
     detect(text: string, profile: TextProfile, out: Span[]): void {
-      if (!profile.hasAt) return;
-      let at = text.indexOf('@');
-      while (at !== -1) {
-        const span = emailAround(text, at);
+      if (profile.hasAt) {
+        for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+          const span = emailAround(text, at, 1);
+          if (span !== undefined) out.push(span);
+        }
+      }
+      // Query strings carry the '@' percent-encoded: '?email=jane.doe%40gmail.com'.
+      for (let at = text.indexOf('%40'); at !== -1; at = text.indexOf('%40', at + 3)) {
+        const span = emailAround(text, at, 3);
         if (span !== undefined) out.push(span);
-        at = text.indexOf('@', at + 1);
       }
     },
   };
 }
 
-function emailAround(text: string, at: number): Span | undefined {
+/** The address around the '@' (or '%40', `atLength` 3) at `at`, or undefined. */
+function emailAround(text: string, at: number, atLength: number): Span | undefined {
   let start = at;
   while (start > 0 && at - start < maxLocalLength && isLocalCode(text.charCodeAt(start - 1))) start--;
   // A local part glued to more local-part characters than the limit is not an address.
@@ -43,10 +48,11 @@ function emailAround(text: string, at: number): Span | undefined {
   if (start === at || text.charCodeAt(at - 1) === 46) return undefined;
   if (isUrlUserinfo(text, start)) return undefined;
 
-  let end = at + 1;
-  while (end < text.length && end - at - 1 < maxDomainLength && isDomainCode(text.charCodeAt(end))) end++;
-  while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--; // sentence end
-  const domain = text.slice(at + 1, end);
+  const domainStart = at + atLength;
+  let end = domainStart;
+  while (end < text.length && end - domainStart < maxDomainLength && isDomainCode(text.charCodeAt(end))) end++;
+  while (end > domainStart && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end--; // sentence end
+  const domain = text.slice(domainStart, end);
   if (!isHostname(domain)) return undefined;
   if (isScpRemote(text, end)) return undefined;
   return { type: 'EMAIL', start, end, value: text.slice(start, end) };
@@ -71,6 +77,9 @@ function isScpRemote(text: string, end: number): boolean {
   return isAsciiLetterCode(next) || next === 126 || next === 47; // letter, '~' or '/'
 }
 
+// None of these is a delegated TLD.
+const imageExtensions: ReadonlySet<string> = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'avif', 'bmp', 'ico', 'tif', 'tiff', 'heic']);
+
 function isHostname(domain: string): boolean {
   const labels = domain.split('.');
   if (labels.length < 2) return false;
@@ -79,6 +88,8 @@ function isHostname(domain: string): boolean {
     if (label.startsWith('-') || label.endsWith('-')) return false;
   }
   const tld = labels[labels.length - 1] ?? '';
+  // Image file extensions are not top-level domains: `icon@2x.png`, `logo@3x.webp` are retina assets.
+  if (imageExtensions.has(tld.toLowerCase())) return false;
   // Letters only (or punycode), so `user@10.0.0.1` and `a@b.c1` are not addresses.
   return tld.length >= 2 && (/^[A-Za-z]+$/.test(tld) || /^xn--[a-z0-9-]+$/i.test(tld));
 }

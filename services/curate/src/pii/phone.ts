@@ -63,7 +63,15 @@ export function createPhoneDetector(): Detector {
       });
       forEachMatch(trunkPattern, text, (match) => {
         const digits = countDigits(match[0]);
-        if (digits >= 9 && digits <= 12 && !looksLikeDate(match[0]) && !looksLikeIPv4(match[0]) && !looksLikeSsn(match[0])) {
+        if (
+          digits >= 9 &&
+          digits <= 12 &&
+          !looksLikeDate(match[0]) &&
+          !looksLikeIPv4(match[0]) &&
+          !looksLikeSsn(match[0]) &&
+          !looksLikeZipPlus4(match[0]) &&
+          !followsPartNumberLabel(text, match.index)
+        ) {
           national.push(phoneSpan(text, match.index, match.index + match[0].length));
         }
       });
@@ -130,4 +138,17 @@ function looksLikeIPv4(candidate: string): boolean {
 /** 078-05-1120: the SSN shape, left to US_SSN (which also rejects the famous fake ones). */
 function looksLikeSsn(candidate: string): boolean {
   return /^\d{3}[ -]\d{2}[ -]\d{4}$/.test(candidate);
+}
+
+/** 02139-4307: a ZIP+4 code in New England or New Jersey, which the trunk shape would accept. */
+function looksLikeZipPlus4(candidate: string): boolean {
+  return /^\d{5}-\d{4}$/.test(candidate);
+}
+
+// 'SKU 0860-9860-41', 'P/N 0412-7731-05', 'part no. 0860 9860 41', 'item #0455-1200-88', 'model: 0800-…'
+const partNumberLabelBefore = /(?:^|[^A-Za-z])(?:sku|p\/n|pn|part(?:[ -]?(?:no|nr|number))?|item|model|art(?:icle)?(?:[ -]?(?:no|nr))?|mpn|ref)\.?[ \t]*[#:=]?[ \t]*$/i;
+
+/** Digit groups labelled as a part, item or model number are catalogue numbers, not phones. */
+function followsPartNumberLabel(text: string, start: number): boolean {
+  return partNumberLabelBefore.test(text.slice(Math.max(0, start - 16), start));
 }

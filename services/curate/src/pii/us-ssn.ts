@@ -5,8 +5,14 @@ import type { Detector, Span, TextProfile } from './types.ts';
 const separatedPattern = /(?<![\w.-])\d{3}([ -])\d{2}\1\d{4}(?![\w]|[.-]\d)/g;
 // Nine bare digits are also ZIP+4, phone and order numbers; they count only near a keyword.
 const barePattern = /(?<![\w.-])\d{9}(?![\w]|[.-]\d)/g;
-const keywordPattern = /\b(?:ssn|ssns|social[ -]security|soc\.? ?sec\.?|ss#)/i;
+// ssn, social security, soc. sec., ss#. Not after a letter, but after '_' ('tax_id_ssn', 'OWNER_SSN':
+// '\b' would need a boundary there, and '_' is a word character).
+const keywordPattern = /(?<![A-Za-z])s(?:sn|ocial[ _-]?security|oc\.? ?sec|s#)/i;
 const keywordWindow = 40;
+const keywordScan = new RegExp(keywordPattern.source, 'gi');
+const fieldBoundary = /[\d,;|]/;
+// 'ssn=…', 'SSN: …', '"ssn": …', 'ssn_last4 = …' (the keyword, a name tail, a quote, an operator)
+const namesNextField = /^[\w.-]{0,40}["']?[ \t]*[:=]/;
 
 /** Published as examples (Woolworth wallet card, SSA ads, test data) and never valid. */
 const knownFakeNumbers: ReadonlySet<string> = new Set(['078051120', '219099999', '123456789']);
@@ -31,8 +37,28 @@ function ssnSpan(match: RegExpExecArray): Span {
   return { type: 'US_SSN', start: match.index, end: match.index + match[0].length, value: match[0] };
 }
 
+/**
+ * A keyword within 40 characters that labels this number: before it ('SSN: 536221234',
+ * '"tax_id_ssn": "536221234"', 'social security number is 536221234') or after it
+ * ('536221234 (SSN)'), with no digit, ',', ';' or '|' in between, so that the
+ * neighbouring field of a record ('"order_id": "381464560", "tax_id_ssn": …') does not count. A
+ * keyword after the number must not name the next field ('order=381464560 ssn=…').
+ */
 function hasKeywordNear(text: string, start: number, end: number): boolean {
-  return keywordPattern.test(text.slice(Math.max(0, start - keywordWindow), Math.min(text.length, end + keywordWindow)));
+  const windowEnd = Math.min(text.length, end + keywordWindow);
+  keywordScan.lastIndex = Math.max(0, start - keywordWindow);
+  let match: RegExpExecArray | null;
+  while ((match = keywordScan.exec(text)) !== null) {
+    const keywordStart = match.index;
+    const keywordEnd = keywordStart + match[0].length;
+    if (keywordEnd > windowEnd) break;
+    if (keywordEnd <= start) {
+      if (!fieldBoundary.test(text.slice(keywordEnd, start))) return true;
+    } else if (keywordStart >= end) {
+      if (!fieldBoundary.test(text.slice(end, keywordStart)) && !namesNextField.test(text.slice(keywordEnd, keywordEnd + 48))) return true;
+    }
+  }
+  return false;
 }
 
 /** SSA rules: area not 000, 666 or 900-999; group not 00; serial not 0000. */

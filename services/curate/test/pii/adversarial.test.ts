@@ -51,6 +51,11 @@ const adversarial: Record<string, string> = {
   'a finding every few bytes': fill('a@b.co 8.8.8.8 +14155550132 '),
   'dense international phones': fill('+14155550132 '),
   'dense IPv6 addresses': fill('2001:db8::1 '),
+  'percent-encoded at signs': fill('a%40'),
+  'command lines without an end': fill('curl -u a ', 'docker login -p "'),
+  'unterminated quotes in commands': fill('mysql -p"a '),
+  'clock times': fill('12:30:45 '),
+  'SSN keywords between nine-digit numbers': fill('ssn 123456789, '),
 };
 
 describe('redactText on 1 MB adversarial inputs', () => {

@@ -17,6 +17,7 @@ describe('EMAIL detector', () => {
     ['https://example.com/invite?to=dave@example.com', 'dave@example.com'],
     ['"email":"eve@example.dev"', 'eve@example.dev'],
     ['a@b.co', 'a@b.co'],
+    ['percent-encoded in a query string: /invite?email=jane.doe%40gmail.com&ref=1', 'jane.doe%40gmail.com'],
   ];
   for (const [text, expected] of positives) {
     it(`finds ${expected}`, () => assert.deepEqual(valuesOf(detector, text), [expected]));
@@ -34,6 +35,8 @@ describe('EMAIL detector', () => {
     'version a@b.c1',
     'john@',
     'mail me at john@123.123.123.123',
+    'srcset="/img/icon@2x.png 2x, /img/logo@3x.webp 3x"',
+    'https://www.npmjs.com/package/%40types%2Fnode and 100%40 mesh',
     'postgres://admin:pw@db.example.com/app',
     'https://alice@example.com/repo',
     'no at sign here at all',

@@ -20,6 +20,10 @@ describe('IP_ADDRESS detector', () => {
     ['bracketed [2001:db8::8a2e:370:7334]:8443', '2001:db8::8a2e:370:7334'],
     ['mapped ::ffff:8.8.8.8 inside', '::ffff:8.8.8.8'],
     ['trailing dot 2001:db8::42.', '2001:db8::42'],
+    ['server: 8.8.8.8', '8.8.8.8'],
+    ['{"server": "93.184.216.34"}', '93.184.216.34'],
+    ['observer 81.2.69.160 said', '81.2.69.160'],
+    ['prefix glued to a word msg:2001:db8::1 is not one, but msg 2001:db8::2 is', '2001:db8::2'],
   ];
   for (const [text, expected] of positives) {
     it(`finds ${expected}`, () => assert.deepEqual(valuesOf(publicOnly, text), [expected]));
@@ -48,6 +52,11 @@ describe('IP_ADDRESS detector', () => {
     ['two-group IPv6 shorthand', 'value ab::cd'],
     ['IPv6 loopback (private)', 'bind ::1'],
     ['invalid IPv6 (two ::)', '2001::db8::1'],
+    ['a /8 network address (reduced Chrome user agent)', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'],
+    ['a four-part version after version=', 'app_version=2.0.0.1 APP_VERSION=8.8.8.8'],
+    ['a four-part version in JSON', '{"app_version": "2.4.6.8", "version":"8.8.4.4"}'],
+    ['a four-part version in a call', 'AssemblyVersion("4.2.1.0") and [assembly: AssemblyFileVersion("4.2.1.0")]'],
+    ['a version in escaped JSON', '{\\"app_version\\": \\"2.4.6.8\\"}'],
   ];
   for (const [reason, text] of negatives) {
     it(`ignores ${reason}`, () => assert.deepEqual(valuesOf(publicOnly, text), []));

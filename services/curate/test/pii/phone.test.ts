@@ -61,6 +61,8 @@ describe('PHONE detector', () => {
     'ssn shape 078-05-1120',
     'clock 12:30:45 and 10:15',
     'few digits 555-0132',
+    'ZIP+4 02139-4307 and 07030-1234',
+    'part numbers SKU 0860-9860-41, P/N 0412-7731-05, part no. 0860 9860 41, item #0455-1200-88',
   ];
   for (const text of negatives) {
     it(`ignores ${JSON.stringify(text)}`, () => assert.deepEqual(valuesOf(detector, text), []));

@@ -31,6 +31,14 @@ describe('SECRET detector: keyword-assigned values', () => {
     ['prose, sentence end', `the db password is: x7Rk2pQ9.`, 'password', 'x7Rk2pQ9'],
     ['prose without colon', `my password is Xy7-kq9!mZ now`, 'password', 'Xy7-kq9!mZ'],
     ['a passphrase', `passphrase = "correct horse battery staple"`, 'password', 'correct horse battery staple'],
+    ['a UUID-valued API key starting with a letter', 'HEROKU_API_KEY=d5021729-190d-4b8e-9a3c-5c1e0f7b2a44', 'assigned_secret', 'd5021729-190d-4b8e-9a3c-5c1e0f7b2a44'],
+    ['an AWS secret key starting with /', `aws_secret_access_key = /${awsSecret.slice(1).replaceAll('+', 'x')}`, 'aws_secret_access_key', `/${awsSecret.slice(1).replaceAll('+', 'x')}`],
+    ['the aws configure prompt', `$ aws configure\nAWS Access Key ID [None]: \nAWS Secret Access Key [None]: ${awsSecret}\nDefault region name [None]: eu-west-1`, 'aws_secret_access_key', awsSecret],
+    ['docker login -p', 'docker login -u deploy -p Xy7-kq9!mZ registry.example.com', 'cli_password', 'Xy7-kq9!mZ'],
+    ['docker login --password', "docker login --username deploy --password 'Xy7-kq9!mZ' ghcr.io", 'cli_password', 'Xy7-kq9!mZ'],
+    ['mysql -p glued', 'mysql -h db.internal -u root -pfvCdUsoJRzeluvYB shop', 'cli_password', 'fvCdUsoJRzeluvYB'],
+    ['mysql -p glued, starting with a dash', 'mysqldump -u root -p-~JdkG~M7Rh4pvti shop > dump.sql', 'cli_password', '-~JdkG~M7Rh4pvti'],
+    ['curl -u user:password', 'curl -u "admin:Tr0ub4dor&3x" https://api.example.com/v1', 'cli_password', 'Tr0ub4dor&3x'],
   ];
   for (const [format, text, subtype, value] of positives) {
     it(`finds the value in ${format}`, () => assert.deepEqual(found(text), [{ subtype, value }]));
@@ -83,6 +91,14 @@ describe('SECRET detector: keyword-assigned values', () => {
     ['a quoted path', '"PWD": "/Users/maciej"'],
     ['a sentence', "const password = 'Password used to generate key';"],
     ['an environment variable name', 'const ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";'],
+    ['a pagination token', '{"next_page_token": "eyJvZmZzZXQiOjQyMTMsInRzIjoxNzAwMDAwMDAwfQ=="}'],
+    ['camelCase and AWS pagination tokens', `nextPageToken: "${key}", "NextContinuationToken": "${key}", "NextToken": "${key}"`],
+    ['docker login reading stdin', 'docker login -u deploy --password-stdin registry.example.com < ~/.docker-token'],
+    ['docker login with a shell variable', 'docker login -u deploy -p "$REGISTRY_PASSWORD" registry.example.com'],
+    ['mysql prompting for the password', 'mysql -h db.internal -u root -p shop'],
+    ['mysql with a command substitution', 'mysql -u root -p"$(cat ~/.mysql-pw)" shop'],
+    ['curl -u without a password (prompt)', 'curl -u admin https://api.example.com/v1'],
+    ['the aws configure prompt left empty', 'AWS Secret Access Key [None]: \nDefault region name [None]: eu-west-1'],
   ];
   for (const [reason, text] of negatives) {
     it(`ignores ${reason}`, () => assert.deepEqual(found(text), []));

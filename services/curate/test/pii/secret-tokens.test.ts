@@ -37,6 +37,7 @@ describe('SECRET detector: vendor tokens', () => {
     ['slack_webhook', `https://hooks.slack.com/services/T${fakeToken('', 8, upperDigits)}/B${fakeToken('', 8, upperDigits, 2)}/${fakeToken('', 24)}`],
     ['npm_token', fakeToken('npm_', 36)],
     ['pypi_token', fakeToken('pypi-AgEIcHlwaS5vcmc', 150)],
+    ['sendgrid_api_key', `${fakeToken('SG' + '.', 22, undefined, 13)}.${fakeToken('', 43, undefined, 14)}`],
   ];
   for (const [subtype, token] of tokens) {
     it(`finds ${subtype} (${token.slice(0, 8)}…)`, () => {

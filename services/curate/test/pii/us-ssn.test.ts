@@ -14,6 +14,9 @@ describe('US_SSN detector', () => {
     ['Social Security 536221234', '536221234'],
     ['536221234 (SSN)', '536221234'],
     ['{"ssn":"899-99-0001"}', '899-99-0001'],
+    ['{"tax_id_ssn": "536221234"}', '536221234'],
+    ['OWNER_SSN=536221234', '536221234'],
+    ['socialSecurityNumber: 536221234', '536221234'],
   ];
   for (const [text, expected] of positives) {
     it(`finds ${expected} in ${JSON.stringify(text)}`, () => assert.deepEqual(valuesOf(detector, text), [expected]));
@@ -33,6 +36,9 @@ describe('US_SSN detector', () => {
     ['mixed separators', 'SSN 536-22 1234'],
     ['inside a longer token', 'SSN ID536-22-1234 and 536-22-12345 and 1536-22-1234'],
     ['dotted', 'SSN 536.22.1234'],
+    ['the neighbouring field of a record', '{"order_id": "381464560", "tax_id_ssn": null, "ref": "536221234"}'],
+    ['a number before another field named ssn', 'order=381464560 ssn=***-**-1234'],
+    ['a keyword glued to a word', 'lessn 536221234'],
   ];
   for (const [reason, text] of negatives) {
     it(`ignores ${reason}`, () => assert.deepEqual(valuesOf(detector, text), []));

@@ -2,12 +2,16 @@ import type { Detector, Span, TextProfile } from '../types.ts';
 import { findJwts } from './jwt.ts';
 import { findKeywordAssignedSecrets } from './keyword-assigned.ts';
 import { findPemPrivateKeys } from './pem.ts';
-import { vendorTokenRules } from './vendor-tokens.ts';
+import { vendorTokenRules, type VendorTokenRule } from './vendor-tokens.ts';
 
 // One scan for all vendor prefixes: most texts hold none, and thirty substring searches cost
-// five times more than one alternation.
-const anyVendorAnchor = new RegExp(
-  [...new Set(vendorTokenRules.flatMap((rule) => rule.anchors))].map((anchor) => anchor.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'),
+// five times more than one alternation. Each anchor found names the rules to run.
+const anchors = [...new Set(vendorTokenRules.flatMap((rule) => rule.anchors))];
+const anyVendorAnchor = new RegExp([...anchors].sort((a, b) => b.length - a.length).map((anchor) => anchor.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'g');
+// At one position the alternation reports the longest anchor ('sk-ant-'), so it also stands for
+// the anchors it starts with ('sk-').
+const rulesByAnchor: ReadonlyMap<string, readonly VendorTokenRule[]> = new Map(
+  anchors.map((found) => [found, vendorTokenRules.filter((rule) => rule.anchors.some((anchor) => found.startsWith(anchor)))]),
 );
 
 /**
@@ -19,9 +23,8 @@ export function createSecretDetector(): Detector {
   return {
     type: 'SECRET',
     detect(text: string, _profile: TextProfile, out: Span[]): void {
-      const hasVendorAnchor = anyVendorAnchor.test(text);
-      for (const rule of hasVendorAnchor ? vendorTokenRules : []) {
-        if (!rule.anchors.some((anchor) => text.includes(anchor))) continue;
+      const rules = vendorRulesFor(text);
+      for (const rule of rules) {
         rule.pattern.lastIndex = 0;
         let match: RegExpExecArray | null;
         while ((match = rule.pattern.exec(text)) !== null) {
@@ -34,4 +37,29 @@ export function createSecretDetector(): Detector {
       findKeywordAssignedSecrets(text, out);
     },
   };
+}
+
+/**
+ * A cheap superset of the anchors, keyed on their rarest character: 'A' (AKIA, ASIA, AIza), '_'
+ * (ghp_, github_pat_, sk_live_, hf_, npm_, …), '-' (glpat-, sk-, xoxb-, pypi-) or '.' (hooks.,
+ * SG.), checked backwards. Twice as fast as the alternation on chat text, where nine texts in ten
+ * hold no anchor. Checked against every anchor when the module loads.
+ */
+const anchorHint = /A(?:KIA|SIA|Iza)|_(?<=gh[pousr]_|github_|hf_|[sr]k_|npm_)|-(?<=glpat-|sk-|xox[bpars]-|pypi-)|\.(?<=hooks\.|SG\.)/;
+for (const anchor of anchors) {
+  if (!anchorHint.test(anchor)) throw new Error(`secrets/index.ts: anchorHint misses the vendor anchor ${anchor}`);
+}
+
+/** The vendor rules whose anchors occur in `text`, in rule order (empty for most texts). */
+function vendorRulesFor(text: string): readonly VendorTokenRule[] {
+  if (!anchorHint.test(text)) return [];
+  anyVendorAnchor.lastIndex = 0;
+  let match = anyVendorAnchor.exec(text);
+  if (match === null) return [];
+  const present = new Set<VendorTokenRule>();
+  do {
+    for (const rule of rulesByAnchor.get(match[0]) ?? []) present.add(rule);
+    anyVendorAnchor.lastIndex = match.index + 1; // overlapping anchors count too
+  } while ((match = anyVendorAnchor.exec(text)) !== null);
+  return vendorTokenRules.filter((rule) => present.has(rule));
 }

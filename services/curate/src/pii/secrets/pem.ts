@@ -12,7 +12,7 @@ const truncatedBodyCharacters = /[A-Za-z0-9+/=\s\\:,-]/;
  * line is located with indexOf, so a key costs one linear scan whatever its size.
  */
 export function findPemPrivateKeys(text: string, out: Span[]): void {
-  if (!text.includes('-----BEGIN')) return;
+  if (!text.includes('BEGIN') || !text.includes('-----BEGIN')) return; // 'B' is rarer than '-'
   let resumeAt = 0;
   // END lines known to be absent from the rest of the text: searching again for each of many
   // unterminated BEGIN lines would make the scan quadratic.

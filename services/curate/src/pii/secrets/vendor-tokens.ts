@@ -73,6 +73,8 @@ export const vendorTokenRules: readonly VendorTokenRule[] = [
     anchors: ['hooks.slack.com/'],
     pattern: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{20,255}/g,
   },
+  // SendGrid: 'SG.', a 22-character key id, '.', a 43-character secret (base64url).
+  { subtype: 'sendgrid_api_key', anchors: ['SG.'], pattern: token('SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}') },
   { subtype: 'npm_token', anchors: ['npm_'], pattern: token('npm_[A-Za-z0-9]{36}') },
   // PyPI API tokens are macaroons whose first bytes always base64-encode to this prefix.
   { subtype: 'pypi_token', anchors: ['pypi-AgEIcHlwaS5vcmc'], pattern: token('pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\\-]{50,1000}') },
