@@ -11,15 +11,12 @@
  * inside serve (only one process may open the DuckDB file): the measured process also lands what
  * it acknowledges into DuckDB. Events/s count 2xx answers only.
  */
-import autocannon from 'autocannon';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createBatchFactory } from './batch-body.ts';
+import { WRITE_KEY, load as loadWith, resultsTable, root, startProcess, stop } from './harness.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,11 +29,6 @@ const { values } = parseArgs({
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const kafkaPort = Number(values['kafka-port']);
-const EVENTS_PER_BATCH = 100;
-const WRITE_KEY = 'sk_bench_write_key';
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-interface Run { label: string; eventsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; requests: number }
 
 // --- the broker: started here, stopped here, also on Ctrl-C (a stray JVM costs the machine a core) ---
 
@@ -49,43 +41,7 @@ process.once('SIGINT', () => {
   process.exit(130);
 });
 
-async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(readyUrl)).status < 500) return child; } catch { /* not up yet */ }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${args.join(' ')} did not start`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function load(label: string, url: string, seconds: number): Promise<Run> {
-  const factory = createBatchFactory(EVENTS_PER_BATCH);
-  const result = await autocannon({
-    url: `${url}/v1/batch`,
-    method: 'POST',
-    connections,
-    duration: seconds,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE_KEY}` },
-    requests: [{ setupRequest: (request) => ({ ...request, body: factory.next() }) }],
-  });
-  return {
-    label,
-    // Only acknowledged batches count: a 503 is not throughput.
-    eventsPerSecond: (result['2xx'] * EVENTS_PER_BATCH) / seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    requests: result.requests.total,
-  };
-}
+const load = (label: string, url: string, seconds: number) => loadWith(label, url, { seconds, connections });
 
 const metricSum = (metrics: string, name: string, filter = '') =>
   [...metrics.matchAll(new RegExp(`^${name}(\\{[^}]*${filter}[^}]*\\})? (\\S+)`, 'gm'))].reduce((n, m) => n + Number(m[2]), 0);
@@ -115,13 +71,7 @@ try {
   const metrics = await readMetrics(base);
   await stop(sluice);
 
-  const table = [
-    '| target | events/s | p50 ms | p99 ms | requests | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...[bareRun, sluiceRun].map((r) =>
-      `| ${r.label} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.non2xx} | ${r.errors} |`),
-  ];
-  console.log(table.join('\n'));
+  console.log(resultsTable([bareRun, sluiceRun]));
   console.log(`\nratio Sluice (Kafka) / bare = ${(sluiceRun.eventsPerSecond / bareRun.eventsPerSecond).toFixed(2)}x  (target >= 0.4x)`);
   const accepted = metricSum(metrics, 'sluice_events_total', 'outcome="accepted"');
   const landed = metricSum(metrics, 'sluice_lander_events_landed_total');

@@ -5,62 +5,16 @@
  *
  *   npm run bench -- [--duration 10] [--connections 32]
  */
-import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createBatchFactory } from './batch-body.ts';
+import { EVENTS_PER_BATCH, WRITE_KEY, load as loadWith, resultsTable, startProcess, stop, type Run } from './harness.ts';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-const EVENTS_PER_BATCH = 100;
-const WRITE_KEY = 'sk_bench_write_key';
-const root = fileURLToPath(new URL('../../', import.meta.url));
-
-interface Run { label: string; eventsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; requests: number }
-
-async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(readyUrl)).status < 500) return child; } catch { /* not up yet */ }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${args.join(' ')} did not start`);
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-async function load(label: string, url: string, options: { seconds: number; overallRate?: number }): Promise<Run> {
-  const factory = createBatchFactory(EVENTS_PER_BATCH);
-  const result = await autocannon({
-    url: `${url}/v1/batch`,
-    method: 'POST',
-    connections,
-    duration: options.seconds,
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${WRITE_KEY}` },
-    requests: [{ setupRequest: (request) => ({ ...request, body: factory.next() }) }],
-  });
-  return {
-    label,
-    eventsPerSecond: (result.requests.total * EVENTS_PER_BATCH) / options.seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    requests: result.requests.total,
-  };
-}
+const load = (label: string, url: string, options: { seconds: number; overallRate?: number }) => loadWith(label, url, { ...options, connections });
 
 const port = 18_000 + Math.floor(Math.random() * 1000);
 const base = `http://127.0.0.1:${port}`;
@@ -92,12 +46,7 @@ try {
   const stored = [...metrics.matchAll(/sluice_events_total\{outcome="accepted"[^}]*\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
   await stop(sluice);
 
-  const table = [
-    '| target | events/s | p50 ms | p99 ms | requests | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...runs.map((r) => `| ${r.label} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.non2xx} | ${r.errors} |`),
-  ];
-  console.log(table.join('\n'));
+  console.log(resultsTable(runs));
   console.log(`\nratio Sluice / bare = ${(sluiceRun.eventsPerSecond / bareRun.eventsPerSecond).toFixed(2)}x  (target >= 0.5x)`);
   console.log(`events stored by Sluice (from /metrics, incl. warm-up): ${stored.toLocaleString('en')}`);
 } finally {
