@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -11,6 +11,16 @@ import { createKafkaEventLog } from '../src/index.ts';
 import { skipWithoutKafka, uniqueTopics } from './kafka-test-utils.ts';
 
 const run = promisify(execFile);
+
+async function untilStopped(pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const tasks = await readdir(`/proc/${pid}/task`);
+    const states = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').then((stat) => stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3), () => 'T')));
+    if (states.every((state) => state === 'T' || state === 't')) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`broker ${pid} did not stop after SIGSTOP`);
+}
 const kafkaScript = path.resolve(import.meta.dirname, '../../../../.ci/services/kafka.sh');
 
 /**
@@ -52,6 +62,9 @@ describe('Kafka EventLog when the broker goes away', { skip: skipWithoutKafka, t
     assert.deepEqual(await log!.append(oneEvent()), { duplicate: [false] });
     const pid = await brokerPid();
     process.kill(pid, 'SIGSTOP');
+    // kill() returns before a busy JVM on the other core has actually stopped; on a loaded
+    // machine it can still answer a request sent right after. Wait until every thread is stopped.
+    await untilStopped(pid);
     try {
       const started = performance.now();
       await assert.rejects(log!.append(oneEvent()), { code: 'SLUICE_ERR_STORAGE_UNAVAILABLE' });
