@@ -76,6 +76,8 @@ export const configSchema = z.object({
     /** Corrected timestamps further than this in the future are clamped to received_at. */
     maxFutureSkewMs: z.coerce.number().int().min(0).default(5 * 60_000),
     storeClientIp: boolFromString.default(false),
+    /** Origins allowed to call the capture endpoints from a browser (CORS); '*' = any. */
+    corsOrigins: stringList.default(['*']),
   }).prefault({}),
   blobStore: z.object({
     /** local: a directory (default <dataDir>/blobs). s3: any S3-compatible store (S3, MinIO, R2, GCS). */
@@ -153,6 +155,7 @@ export const envVariables = {
   SLUICE_RATE_LIMIT_BURST: ['ingest', 'rateLimitBurst'],
   SLUICE_MAX_FUTURE_SKEW_MS: ['ingest', 'maxFutureSkewMs'],
   SLUICE_STORE_CLIENT_IP: ['ingest', 'storeClientIp'],
+  SLUICE_CORS_ORIGINS: ['ingest', 'corsOrigins'],
   SLUICE_PSEUDONYM_KEY: ['curation', 'pseudonymKey'],
   SLUICE_EXPORT_SHARD_TARGET_BYTES: ['export', 'shardTargetBytes'],
   SLUICE_EXPORT_ROW_GROUP_TARGET_BYTES: ['export', 'rowGroupTargetBytes'],

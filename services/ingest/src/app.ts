@@ -9,6 +9,7 @@ import { otlpRoutes } from './otlp/otlp-routes.ts';
 import { adminRoutes } from './plugins/admin-routes.ts';
 import { batchRoutes } from './plugins/batch-routes.ts';
 import { bodyParserPlugin } from './plugins/body-parser.ts';
+import { corsPlugin } from './plugins/cors.ts';
 import { errorHandlerPlugin } from './plugins/error-handler.ts';
 import { healthRoutes } from './plugins/health-routes.ts';
 import { metricsPlugin } from './plugins/metrics-routes.ts';
@@ -36,6 +37,7 @@ export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 
   });
   await app.register(errorHandlerPlugin);
   await app.register(bodyParserPlugin, { maxBodyBytes: config.ingest.maxBodyBytes });
+  await app.register(corsPlugin, { origins: config.ingest.corsOrigins });
   await app.register(openApiPlugin, { schemas: deps.schemas, version: deps.version });
   await app.register(metricsPlugin, { metrics: deps.metrics, eventLog: deps.eventLog });
   await app.register(healthRoutes, { warehouse: deps.warehouse });
