@@ -1,4 +1,4 @@
-import type { CurationStore, Warehouse } from '@sluice/core';
+import type { CurationStore } from '@sluice/core';
 
 /**
  * Carries out every erasure request not yet honoured: the user's raw events are deleted (all but
@@ -23,5 +23,3 @@ export async function carryOutErasureRequests(
   }
   return erased;
 }
-
-export type ErasureStore = Warehouse & CurationStore;
