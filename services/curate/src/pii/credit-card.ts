@@ -1,4 +1,4 @@
-import { digitsOnly, forEachMatch } from './text-profile.ts';
+import { digitsOnly, matchAt } from './text-profile.ts';
 import type { Detector, Span, TextProfile } from './types.ts';
 
 /*
@@ -10,19 +10,31 @@ import type { Detector, Span, TextProfile } from './types.ts';
  */
 // One digit per repetition: unambiguous, so a failing end-of-token lookahead backtracks at most
 // six steps. The lookbehind keeps matches from starting inside a longer token (v1.4111…, ID-4111…).
-const candidatePattern = /(?<![\w.+]|\w[/-])(?:\d[ -]?){12,18}\d(?![\w]|[.-]\d)/g;
+// Sticky: it runs only where a card can start (see detect).
+const candidatePattern = /(?<![\w.+]|\w[/-])(?:\d[ -]?){12,18}\d(?![\w]|[.-]\d)/y;
+const minCardDigits = 13;
 
 export function createCreditCardDetector(): Detector {
   return {
     type: 'CREDIT_CARD',
     detect(text: string, profile: TextProfile, out: Span[]): void {
-      if (profile.digits < 13) return;
-      forEachMatch(candidatePattern, text, (match) => {
+      const runs = profile.digitRuns;
+      if (runs.count === 0) return;
+      // A candidate starts a digit run (nothing of a word before it) and its 13-19 digits, joined
+      // by single spaces or dashes, lie in that run's chain: only runs with 13 digits or more to
+      // the end of their chain can start one. Resuming after each match, as a global scan does.
+      let resumeAt = 0;
+      for (let k = 0; k < runs.count; k++) {
+        const start = runs.starts[k] as number;
+        if ((runs.digitsToChainEnd[k] as number) < minCardDigits || start < resumeAt) continue;
+        const match = matchAt(candidatePattern, text, start);
+        if (match === null) continue;
+        resumeAt = start + match[0].length;
         const length = longestValidCardPrefix(match[0]);
         if (length > 0) {
-          out.push({ type: 'CREDIT_CARD', start: match.index, end: match.index + length, value: match[0].slice(0, length) });
+          out.push({ type: 'CREDIT_CARD', start, end: start + length, value: match[0].slice(0, length) });
         }
-      });
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
-import { forEachMatch } from './text-profile.ts';
+import { runLength } from './digit-runs.ts';
+import { isUpperCaseCode, matchAt } from './text-profile.ts';
 import type { Detector, Span, TextProfile } from './types.ts';
 
 /** IBAN lengths from the SWIFT IBAN registry; countries missing here must be 15-34 long. */
@@ -16,20 +17,29 @@ const ibanLengthByCountry: Readonly<Record<string, number>> = {
  * Country code, two check digits, then the BBAN either compact or in the printed groups of four
  * (last group shorter). Upper case only: lower-case IBANs are rare in text and letting them in
  * would make every 'de12abcd…' identifier a candidate. Bounded repetitions keep a failing
- * candidate's backtracking to a few dozen steps.
+ * candidate's backtracking to a few dozen steps. Sticky: it runs only where an IBAN can start (see
+ * detect).
  */
-const candidatePattern = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])/g;
+const candidatePattern = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])/y;
 
 export function createIbanDetector(): Detector {
   return {
     type: 'IBAN',
     detect(text: string, profile: TextProfile, out: Span[]): void {
-      if (profile.digits < 7) return;
-      forEachMatch(candidatePattern, text, (match) => {
-        if (isValidIban(match[0])) {
-          out.push({ type: 'IBAN', start: match.index, end: match.index + match[0].length, value: match[0] });
-        }
-      });
+      const runs = profile.digitRuns;
+      if (runs.count === 0) return;
+      // The check digits start a run of two or more digits right after the two capitals of the
+      // country code. Resuming after each match, as a global scan does.
+      let resumeAt = 0;
+      for (let k = 0; k < runs.count; k++) {
+        const start = (runs.starts[k] as number) - 2;
+        if (start < resumeAt || runLength(runs, k) < 2) continue;
+        if (!isUpperCaseCode(text.charCodeAt(start)) || !isUpperCaseCode(text.charCodeAt(start + 1))) continue;
+        const match = matchAt(candidatePattern, text, start);
+        if (match === null) continue;
+        resumeAt = start + match[0].length;
+        if (isValidIban(match[0])) out.push({ type: 'IBAN', start, end: resumeAt, value: match[0] });
+      }
     },
   };
 }

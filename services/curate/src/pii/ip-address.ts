@@ -1,6 +1,7 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import { overlapsSorted } from './resolve-overlaps.ts';
-import { forEachMatch, isAsciiLetterCode, isWordCode } from './text-profile.ts';
+import { runLength } from './digit-runs.ts';
+import { isAsciiLetterCode, isWordCode, matchAt } from './text-profile.ts';
 import type { Detector, Span, TextProfile } from './types.ts';
 
 export interface IpAddressOptions {
@@ -15,8 +16,9 @@ export interface IpAddressOptions {
 
 // Octets 0-255 without leading zeros ('01.2.3.4' is ambiguous: octal in some parsers). The
 // lookarounds refuse the address inside longer dotted tokens: 1.2.3.4.5, v1.2.3.4, 10.0.0.1a.
+// Sticky: it runs only at digit runs that can start a dotted quad (see detect).
 const octet = String.raw`(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`;
-const ipv4Pattern = new RegExp(String.raw`(?<![\w.])(?:${octet}\.){3}${octet}(?![\w]|\.\d)`, 'g');
+const ipv4Pattern = new RegExp(String.raw`(?<![\w.])(?:${octet}\.){3}${octet}(?![\w]|\.\d)`, 'y');
 // 'section 24.5.1.1', '#section-7.1.1.1', 'version 1.2.3.4', 'app_version=2.0.0.1',
 // '"app_version": "2.4.6.8"', 'AssemblyVersion("4.2.1.0")': dotted numbers that number something.
 // The word must start a word or a camelCase hump, so 'server: 8.8.8.8' stays an address.
@@ -45,15 +47,23 @@ export function createIpAddressDetector(options: IpAddressOptions): Detector {
         });
       }
       for (const span of ipv6) out.push(span);
-      if (profile.digits >= 4 && text.includes('.')) {
-        forEachMatch(ipv4Pattern, text, (match) => {
-          const address = match[0];
-          if (nonPublic !== undefined && isNonPublicIPv4(address)) return;
-          if (address.endsWith('.0.0.0')) return; // a /8 network ('Chrome/124.0.0.0' in user agents), never a host
-          if (isNumbering(text, match.index)) return;
-          const span: Span = { type: 'IP_ADDRESS', start: match.index, end: match.index + address.length, value: address };
-          if (!overlapsSorted(ipv6, span)) out.push(span);
-        });
+      const runs = profile.digitRuns;
+      // A dotted quad starts a run of one to three digits followed by '.', and its four runs lie in
+      // one chain. Resuming after each match, as a global scan does.
+      let resumeAt = 0;
+      for (let k = 0; k + 3 < runs.count; k++) {
+        const start = runs.starts[k] as number;
+        if (start < resumeAt || runLength(runs, k) > 3 || (runs.chainLast[k] as number) < k + 3) continue;
+        if (text.charCodeAt(runs.ends[k] as number) !== 46) continue; // '.'
+        const match = matchAt(ipv4Pattern, text, start);
+        if (match === null) continue;
+        const address = match[0];
+        resumeAt = start + address.length;
+        if (nonPublic !== undefined && isNonPublicIPv4(address)) continue;
+        if (address.endsWith('.0.0.0')) continue; // a /8 network ('Chrome/124.0.0.0' in user agents), never a host
+        if (isNumbering(text, start)) continue;
+        const span: Span = { type: 'IP_ADDRESS', start, end: resumeAt, value: address };
+        if (!overlapsSorted(ipv6, span)) out.push(span);
       }
     },
   };

@@ -1,5 +1,6 @@
 import { overlapsSorted } from './resolve-overlaps.ts';
-import { forEachMatch, isWordCode } from './text-profile.ts';
+import { runLength, type DigitRuns } from './digit-runs.ts';
+import { isWordCode, matchAt } from './text-profile.ts';
 import type { Detector, Span, TextProfile } from './types.ts';
 
 /*
@@ -30,42 +31,45 @@ const tokenEnd = String.raw`(?![\w@]|[./:-]\d)`;
 // Each repetition consumes exactly one digit, so the loop is unambiguous and linear. Boundaries
 // at the end are checked in code, not with a lookahead, so a failed match never backtracks.
 // Not after ')' or ']' either: '(x<<16)+16777216' is arithmetic.
-const internationalPattern = /(?<![\w+)\]])\+[1-9](?:[ .-]?\(\d{1,4}\)|[ .-]?\d)*/g;
+// All three patterns are sticky: they run only where their shape can start (see detect).
+const internationalPattern = /(?<![\w+)\]])\+[1-9](?:[ .-]?\(\d{1,4}\)|[ .-]?\d)*/y;
 const northAmericanPattern = new RegExp(
   `${tokenStart}(?:1[ .\\-])?(?:\\([2-9]\\d{2}\\) ?|[2-9]\\d{2}[ .\\-])[2-9]\\d{2}[ .\\-]\\d{4}${tokenEnd}`,
-  'g',
+  'y',
 );
 // Not inside a longer run of the same shape either: '<Buffer 01 02 03 04 05 06 07 08>' is a byte
 // dump, not a French number, so no digit-space before and no separator-digit after.
-const trunkPattern = new RegExp(`${tokenStart}(?<!\\d )0[1-9]\\d{0,4}([ .\\-])\\d{2,8}(?:\\1\\d{2,8}){0,3}(?!\\1\\d)${tokenEnd}`, 'g');
+const trunkPattern = new RegExp(`${tokenStart}(?<!\\d )0[1-9]\\d{0,4}([ .\\-])\\d{2,8}(?:\\1\\d{2,8}){0,3}(?!\\1\\d)${tokenEnd}`, 'y');
 
 const minDigits = 7; // E.164 allows up to 15 digits; below 7 nothing is dialable.
 const maxDigits = 15;
+const nanpDigits = 10; // area code, exchange, line; 11 with the leading '1'
+const minTrunkDigits = 9;
+const maxTrunkDigits = 12;
 
 export function createPhoneDetector(): Detector {
   return {
     type: 'PHONE',
     detect(text: string, profile: TextProfile, out: Span[]): void {
-      if (profile.digits < minDigits) return;
+      const runs = profile.digitRuns;
+      if (runs.count === 0) return;
       // International matches win: '+1 (415) 555-0132' must not also yield '(415) 555-0132'.
       const international: Span[] = [];
-      if (text.includes('+')) {
-        forEachMatch(internationalPattern, text, (match) => {
-          const number = internationalNumber(match[0]);
-          const end = match.index + (number?.length ?? 0);
-          if (number !== undefined && endsToken(text, end)) international.push(phoneSpan(text, match.index, end));
-        });
-      }
+      forEachInternationalCandidate(text, runs, (match) => {
+        const number = internationalNumber(match[0]);
+        const end = match.index + (number?.length ?? 0);
+        if (number !== undefined && endsToken(text, end)) international.push(phoneSpan(text, match.index, end));
+      });
       for (const span of international) out.push(span);
       const national: Span[] = [];
-      forEachMatch(northAmericanPattern, text, (match) => {
+      forEachNorthAmericanCandidate(text, runs, (match) => {
         national.push(phoneSpan(text, match.index, match.index + match[0].length));
       });
-      forEachMatch(trunkPattern, text, (match) => {
+      forEachTrunkCandidate(text, runs, (match) => {
         const digits = countDigits(match[0]);
         if (
-          digits >= 9 &&
-          digits <= 12 &&
+          digits >= minTrunkDigits &&
+          digits <= maxTrunkDigits &&
           !looksLikeDate(match[0]) &&
           !looksLikeIPv4(match[0]) &&
           !looksLikeSsn(match[0]) &&
@@ -80,6 +84,69 @@ export function createPhoneDetector(): Detector {
       }
     },
   };
+}
+
+/*
+ * Where each shape can start, from the digit runs. Each function reports, in text order, the
+ * matches a global scan of its pattern would report: it tries its pattern only at those starts and
+ * resumes after each match.
+ */
+
+/** '+' right before a run: the run is the country code's first digit. */
+function forEachInternationalCandidate(text: string, runs: DigitRuns, onMatch: (match: RegExpExecArray) => void): void {
+  let resumeAt = 0;
+  for (let k = 0; k < runs.count; k++) {
+    const plus = (runs.starts[k] as number) - 1;
+    if (plus < resumeAt || text.charCodeAt(plus) !== 43) continue; // '+'
+    const match = matchAt(internationalPattern, text, plus);
+    if (match === null) continue;
+    resumeAt = plus + match[0].length;
+    onMatch(match);
+  }
+}
+
+/**
+ * A run '1' (the optional country code) or a run of three digits (area code), with a '(' right
+ * before it or not; the 10 or 11 digits lie in one chain (joined by one of ' .-', or by ')' and
+ * an optional space).
+ */
+function forEachNorthAmericanCandidate(text: string, runs: DigitRuns, onMatch: (match: RegExpExecArray) => void): void {
+  let resumeAt = 0;
+  for (let k = 0; k < runs.count; k++) {
+    const length = runLength(runs, k);
+    if ((runs.digitsToChainEnd[k] as number) < nanpDigits) continue;
+    const start = runs.starts[k] as number;
+    const isCountryCode = length === 1 && text.charCodeAt(start) === 49; // '1'
+    if (!isCountryCode && length !== 3) continue;
+    const starts = length === 3 && text.charCodeAt(start - 1) === 40 ? [start - 1, start] : [start]; // '('
+    for (const at of starts) {
+      if (at < resumeAt) continue;
+      const match = matchAt(northAmericanPattern, text, at);
+      if (match === null) continue;
+      resumeAt = at + match[0].length;
+      onMatch(match);
+    }
+  }
+}
+
+/**
+ * A run of two to six digits starting '0' and a non-zero digit, then a separator. Matches with
+ * fewer than nine digits are rejected, and a match lies in one chain, so only runs with nine or
+ * more digits to the end of their chain can start an accepted one; skipping the others changes no
+ * accepted match (a match they would report ends inside their chain, before any such run).
+ */
+function forEachTrunkCandidate(text: string, runs: DigitRuns, onMatch: (match: RegExpExecArray) => void): void {
+  let resumeAt = 0;
+  for (let k = 0; k < runs.count; k++) {
+    const start = runs.starts[k] as number;
+    const length = runLength(runs, k);
+    if (start < resumeAt || length < 2 || length > 6 || (runs.digitsToChainEnd[k] as number) < minTrunkDigits) continue;
+    if (text.charCodeAt(start) !== 48 || text.charCodeAt(start + 1) === 48) continue; // '0', then 1-9
+    const match = matchAt(trunkPattern, text, start);
+    if (match === null) continue;
+    resumeAt = start + match[0].length;
+    onMatch(match);
+  }
 }
 
 function phoneSpan(text: string, start: number, end: number): Span {

@@ -1,28 +1,9 @@
+import { indexDigitRuns } from './digit-runs.ts';
 import type { TextProfile } from './types.ts';
 
-/** No built-in detector needs more than 13 digits to decide whether to run (credit cards). */
-export const digitCountCap = 13;
-
-// V8's regex scanner finds digits several times faster than a charCodeAt loop. Most texts with a
-// digit hold 13 or more: after the first one, one sticky match settles those (linear: '\D*' and
-// '\d' never compete for a character); the others are counted one digit at a time.
-const digitPattern = /\d/g;
-const restOfCapPattern = new RegExp(`(?:\\D*\\d){${digitCountCap - 1}}`, 'y');
-
 export function profileText(text: string): TextProfile {
-  let digits = 0;
-  digitPattern.lastIndex = 0;
-  if (digitPattern.test(text)) {
-    restOfCapPattern.lastIndex = digitPattern.lastIndex;
-    if (restOfCapPattern.test(text)) {
-      digits = digitCountCap;
-    } else {
-      digits = 1;
-      while (digits < digitCountCap && digitPattern.test(text)) digits++;
-    }
-  }
   return {
-    digits,
+    digitRuns: indexDigitRuns(text),
     hasAt: text.includes('@'),
     hasColon: text.includes(':'),
   };
@@ -30,6 +11,10 @@ export function profileText(text: string): TextProfile {
 
 export function isDigitCode(code: number): boolean {
   return code >= 48 && code <= 57;
+}
+
+export function isUpperCaseCode(code: number): boolean {
+  return code >= 65 && code <= 90;
 }
 
 export function isAsciiLetterCode(code: number): boolean {
@@ -63,4 +48,15 @@ export function forEachMatch(pattern: RegExp, text: string, onMatch: (match: Reg
     }
     onMatch(match);
   }
+}
+
+/**
+ * Runs a sticky (`y`) regex at exactly `position`: the match that a global scan of the same
+ * pattern would report there. Detectors that know where their matches can start (from the digit
+ * runs, or from an anchor found once) call it at those positions only, resuming after each match as
+ * a global scan does, so they report the same matches without scanning the whole text.
+ */
+export function matchAt(pattern: RegExp, text: string, position: number): RegExpExecArray | null {
+  pattern.lastIndex = position;
+  return pattern.exec(text);
 }

@@ -1,3 +1,5 @@
+import type { DigitRuns } from './digit-runs.ts';
+
 /** The detector families Sluice ships. Custom detectors add their own names. */
 export const builtinPiiTypes = [
   'SECRET',
@@ -30,11 +32,11 @@ export interface Span {
 
 /**
  * Cheap facts about a text, computed once per text so that every detector can skip work it
- * cannot possibly need (most chat messages hold no digits runs, no '@', no '://').
+ * cannot possibly need (most chat messages hold no digit runs, no '@', no '://'), and the shared
+ * index of digit runs that the digit detectors read instead of scanning the text themselves.
  */
 export interface TextProfile {
-  /** Number of ASCII digits, counted up to `digitCountCap` and no further. */
-  digits: number;
+  digitRuns: DigitRuns;
   hasAt: boolean;
   hasColon: boolean;
 }

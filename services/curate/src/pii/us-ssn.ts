@@ -1,10 +1,12 @@
-import { digitsOnly, forEachMatch } from './text-profile.ts';
+import { runLength } from './digit-runs.ts';
+import { digitsOnly, matchAt } from './text-profile.ts';
 import type { Detector, Span, TextProfile } from './types.ts';
 
-// AAA-GG-SSSS or AAA GG SSSS, one separator used twice (123-45 6789 is not an SSN).
-const separatedPattern = /(?<![\w.-])\d{3}([ -])\d{2}\1\d{4}(?![\w]|[.-]\d)/g;
+// AAA-GG-SSSS or AAA GG SSSS, one separator used twice (123-45 6789 is not an SSN). Both patterns
+// are sticky: they run only at digit runs of the right length (see detect).
+const separatedPattern = /(?<![\w.-])\d{3}([ -])\d{2}\1\d{4}(?![\w]|[.-]\d)/y;
 // Nine bare digits are also ZIP+4, phone and order numbers; they count only near a keyword.
-const barePattern = /(?<![\w.-])\d{9}(?![\w]|[.-]\d)/g;
+const barePattern = /(?<![\w.-])\d{9}(?![\w]|[.-]\d)/y;
 // ssn, social security, soc. sec., ss#. Not after a letter, but after '_' ('tax_id_ssn', 'OWNER_SSN':
 // '\b' would need a boundary there, and '_' is a word character).
 const keywordPattern = /(?<![A-Za-z])s(?:sn|ocial[ _-]?security|oc\.? ?sec|s#)/i;
@@ -21,14 +23,24 @@ export function createUsSsnDetector(): Detector {
   return {
     type: 'US_SSN',
     detect(text: string, profile: TextProfile, out: Span[]): void {
-      if (profile.digits < 9) return;
-      forEachMatch(separatedPattern, text, (match) => {
-        if (isPlausibleSsn(digitsOnly(match[0]))) out.push(ssnSpan(match));
-      });
-      if (!keywordPattern.test(text)) return;
-      forEachMatch(barePattern, text, (match) => {
-        if (isPlausibleSsn(match[0]) && hasKeywordNear(text, match.index, match.index + 9)) out.push(ssnSpan(match));
-      });
+      const runs = profile.digitRuns;
+      if (runs.count === 0) return;
+      // Both shapes start a digit run of three (separated) or nine (bare) digits, the nine digits
+      // in one chain; no match can start inside another, so no resuming is needed.
+      for (let k = 0; k < runs.count; k++) {
+        if (runLength(runs, k) !== 3 || (runs.digitsToChainEnd[k] as number) < 9) continue;
+        const match = matchAt(separatedPattern, text, runs.starts[k] as number);
+        if (match !== null && isPlausibleSsn(digitsOnly(match[0]))) out.push(ssnSpan(match));
+      }
+      let hasKeyword: boolean | undefined; // searched for once, and only when a bare candidate needs it
+      for (let k = 0; k < runs.count; k++) {
+        if (runLength(runs, k) !== 9) continue;
+        const match = matchAt(barePattern, text, runs.starts[k] as number);
+        if (match === null || !isPlausibleSsn(match[0])) continue;
+        hasKeyword ??= keywordPattern.test(text);
+        if (!hasKeyword) return;
+        if (hasKeywordNear(text, match.index, match.index + 9)) out.push(ssnSpan(match));
+      }
     },
   };
 }
