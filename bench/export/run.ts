@@ -5,8 +5,9 @@
  *
  * 1. Seeds one complete curation run of synthetic support samples (≈200-word chats, a third with
  *    a tool call) in an embedded DuckDB warehouse.
- * 2. Ours: exportSnapshot — scan the samples, build each config's rows, stage, write zstd Parquet
- *    shards single-threaded (for byte-identical output), hash, publish to a local blob store.
+ * 2. Ours: exportSnapshot — the warehouse writes the run's samples to a local file, DuckDB parses
+ *    their JSON once (all cores) and projects each config in SQL into zstd Parquet shards
+ *    (single-threaded, for byte-identical output), then hash, publish to a local blob store.
  * 3. Baseline: DuckDB itself, `COPY (SELECT … FROM samples WHERE run_id = … ORDER BY sample_id)
  *    TO 'x.parquet' (FORMAT parquet, COMPRESSION zstd)` — the same rows, no transformation —
  *    once on all cores and once on one thread.
@@ -73,7 +74,7 @@ try {
   const blobStore = createLocalBlobStore({ root: join(dir, 'blobs') });
   const started = performance.now();
   const { manifest } = await exportSnapshot({
-    store, blobStore, runId: 'run_bench', name: 'bench', formats: FORMATS, workDir: dir, onProgress: (p) => { if (values.phases && p.phase !== 'staging') console.log(((performance.now() - started) / 1000).toFixed(2), JSON.stringify(p)); }, shardTargetBytes: Number(values['shard-mb']) * 1024 * 1024,
+    store, blobStore, runId: 'run_bench', name: 'bench', formats: FORMATS, workDir: dir, onProgress: (p) => { if (values.phases) console.log(((performance.now() - started) / 1000).toFixed(2), JSON.stringify(p)); }, shardTargetBytes: Number(values['shard-mb']) * 1024 * 1024,
   });
   const oursSeconds = (performance.now() - started) / 1000;
   const dataFiles = manifest.files.filter((f) => f.config);

@@ -126,6 +126,14 @@ export function createClickHouseCurationStore(db: ClickHouseDatabase, tables: Ta
       }
     },
 
+    async writeSamplesFile(scan: { runId: string }, path: string) {
+      const params = { run: scan.runId };
+      await db.queryToFile('writeSamplesFile',
+        `SELECT sample_id, toString(split) AS split, sample FROM ${tables.samples} WHERE run_id = {run:String} ORDER BY sample_id FORMAT Parquet`, params, path);
+      const [counted] = await db.query<{ n: number }>('writeSamplesFile: count', `SELECT count() AS n FROM ${tables.samples} WHERE run_id = {run:String}`, params);
+      return Number(counted?.n ?? 0);
+    },
+
     /*
      * Count (FINAL: events, not copies), delete, audit. No transaction spans them: the delete is
      * idempotent, and a retry after a failure between delete and audit records 0 deleted events.

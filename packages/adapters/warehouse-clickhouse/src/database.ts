@@ -1,5 +1,7 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { SluiceError } from '@sluice/core';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 
 /** Values bound to `{name:Type}` placeholders; the server parses them, nothing is spliced into SQL. */
 export type QueryParams = Record<string, string | number | boolean | null | readonly (string | number)[]>;
@@ -42,6 +44,10 @@ const MUTATION_SETTINGS: ClickHouseSettings = {
   lightweight_deletes_sync: '2', // UInt64 settings are typed as strings
   mutations_sync: '2',
 };
+const FILE_SETTINGS: ClickHouseSettings = {
+  ...READ_SETTINGS,
+  output_format_parquet_string_as_string: 1,
+};
 const WRITE_SETTINGS: ClickHouseSettings = {
   ...READ_SETTINGS,
   // Resolve only when the rows are in a part on disk: the port promises durability on return.
@@ -74,6 +80,18 @@ export class ClickHouseDatabase {
     return this.#run('query', label, async () => {
       const result = await this.#client.query({ query: sql, query_params: params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
       return result.json<T>();
+    });
+  }
+
+  /**
+   * Runs a query that ends in `FORMAT <format>` and writes the server's output, as it streams, to
+   * a local file (export reads samples this way: Parquet, strings as UTF-8 strings). A retry
+   * rewrites the file from the start.
+   */
+  async queryToFile(label: string, sql: string, params: QueryParams, path: string): Promise<void> {
+    await this.#run('query', label, async () => {
+      const { stream } = await this.#client.exec({ query: sql, query_params: params, clickhouse_settings: FILE_SETTINGS });
+      await pipeline(stream, createWriteStream(path));
     });
   }
 

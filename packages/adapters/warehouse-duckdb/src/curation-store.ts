@@ -100,6 +100,15 @@ export function createDuckDbCurationStore(db: DuckDbDatabase): CurationStore {
       }
     },
 
+    async writeSamplesFile(scan: { runId: string }, path: string) {
+      // A parallel COPY straight from the table; the file is an intermediate, only its rows and
+      // their order matter. No dictionaries: every sample's JSON is distinct, trying one is wasted work.
+      const [written] = await db.query<{ Count: bigint }>(
+        `COPY (SELECT sample_id, split, sample FROM samples WHERE run_id = $runId ORDER BY sample_id)
+         TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1)`, { runId: scan.runId });
+      return Number(written?.Count ?? 0);
+    },
+
     async eraseUser(request) {
       return db.transaction(async () => {
         const where = `tenant = $1 AND user_id = $2 AND type <> 'erasure_request'`;

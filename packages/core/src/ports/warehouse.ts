@@ -71,6 +71,12 @@ export interface CurationStore {
   /** Streams a run's samples ordered by sampleId. */
   scanSamples(scan: SampleScan): AsyncIterable<Sample[]>;
   /**
+   * Writes a run's samples to a local Parquet file, ordered by sampleId, with three string
+   * columns: sample_id, split and sample (the Sample as JSON). Export reads it with DuckDB rather
+   * than scanning samples through JavaScript. Returns how many samples were written.
+   */
+  writeSamplesFile(scan: { runId: string }, path: string): Promise<number>;
+  /**
    * Erasure, the one sanctioned exception to immutability: physically deletes the user's raw
    * events (all types except the erasure_request itself) and records an audit row.
    */

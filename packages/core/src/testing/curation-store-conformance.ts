@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { StoredEvent } from '../events.ts';
 import type { CurationStore, Warehouse } from '../ports/warehouse.ts';
@@ -84,6 +87,17 @@ export function runCurationStoreConformance(name: string, createHarness: () => P
       assert.equal(back.chunks, 3);
       const evalOnly = await collect(store.scanSamples({ runId: run.runId, split: 'eval' }));
       assert.deepEqual(evalOnly.rows, [samples[0]]);
+      // The file export reads (its content is checked end to end by the export's tests on both warehouses).
+      const dir = await mkdtemp(join(tmpdir(), 'sluice-samples-file-'));
+      try {
+        const file = join(dir, 'samples.parquet');
+        assert.equal(await store.writeSamplesFile({ runId: run.runId }, file), 5);
+        const bytes = await readFile(file);
+        assert.equal(bytes.subarray(0, 4).toString(), 'PAR1', 'a Parquet file');
+        assert.equal(bytes.subarray(-4).toString(), 'PAR1');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
       assert.ok((await store.listCurationRuns({ status: 'complete' })).some((r) => r.runId === run.runId));
       assert.equal(await store.getCurationRun('missing'), null);
     });

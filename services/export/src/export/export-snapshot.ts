@@ -1,6 +1,6 @@
 import { SluiceError, isSluiceError, type BlobStore, type CurationStore } from '@sluice/core';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeType, hfFeatures } from '../formats/column-types.ts';
 import { resolveFormats, type ExportFormat } from '../formats/index.ts';
@@ -13,7 +13,7 @@ import { LAYOUT_VERSION, snapshotId, type ExportConfig } from '../snapshot/snaps
 import { codeVersion } from '../version.ts';
 import { removeQuietly, uploadFiles } from './publish-files.ts';
 import { resolveRun, rulesetOf } from './resolve-run.ts';
-import { stageSamples } from './stage-samples.ts';
+import { loadSamples } from './load-samples.ts';
 import { fileDigest, writeLocalFiles, type LocalFile } from './write-local-files.ts';
 
 const MiB = 1024 * 1024;
@@ -124,11 +124,15 @@ export async function exportSnapshot(options: ExportSnapshotOptions): Promise<Ex
     const engine = await openExportEngine({ tempDirectory: join(workDir, 'duckdb-tmp') });
     let manifest: SnapshotManifest;
     try {
-      await mkdir(join(workDir, 'staging'));
-      const staged = await stageSamples(store, run.runId, formats, join(workDir, 'staging'),
-        (samples) => options.onProgress?.({ phase: 'staging', samples }));
+      // The warehouse writes the run's samples to a local file; DuckDB parses them once and
+      // projects every config from there: no sample passes through JavaScript.
+      const samplesFile = join(workDir, 'samples.parquet');
+      await store.writeSamplesFile({ runId: run.runId }, samplesFile);
+      const samples = await loadSamples(engine, samplesFile, availableParallelism());
+      await rm(samplesFile);
+      options.onProgress?.({ phase: 'staging', samples });
       const outDir = join(workDir, 'snapshot');
-      const { files, counts } = await writeLocalFiles(engine, staged, formats, outDir, {
+      const { files, counts } = await writeLocalFiles(engine, formats, outDir, {
         shardTargetBytes: exportConfig.shard_target_bytes, rowGroupTargetBytes: exportConfig.row_group_target_bytes,
       }, (file) => options.onProgress?.({ phase: 'writing', file }));
       manifest = {

@@ -2,12 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { list, readJsonColumns, string, type Columns } from '../formats/column-types.ts';
 import type { ExportFormat } from '../formats/index.ts';
-import { sqlPath, type ExportEngine } from '../shards/export-engine.ts';
+import { sqlPath, sqlString, type ExportEngine } from '../shards/export-engine.ts';
 import { writeJsonlShards } from '../shards/jsonl-shards.ts';
-import { writeParquetShards, type ParquetLayout } from '../shards/parquet-shards.ts';
-import type { StagedSnapshot } from './stage-samples.ts';
+import { selectList, writeParquetShards, type ParquetLayout } from '../shards/parquet-shards.ts';
 
 export interface LocalFile {
   /** Relative to the snapshot directory. */
@@ -20,14 +18,14 @@ export interface LocalFile {
   split?: string;
 }
 
-const lineageColumns: Columns = [
-  ['sample_id', string],
-  ['split', string],
-  // The pseudonymous split key (never the raw user id): lets an erasure find the snapshots that held a user.
-  ['user_key', string],
-  ['event_ids', list(string)],
-  ['configs', list(string)],
-];
+/**
+ * The rows of one config's split, as a relation further conditions can be ANDed to. split_index
+ * numbers them in table order (rn order: one thread, insertion order kept), before any shard's
+ * rn range applies.
+ */
+export function configRows(format: Pick<ExportFormat, 'where'>, split: string): string {
+  return `(SELECT *, row_number() OVER () - 1 AS split_index FROM samples WHERE split = ${sqlString(split)} AND (${format.where})) WHERE true`;
+}
 
 export async function fileDigest(path: string): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
@@ -36,11 +34,12 @@ export async function fileDigest(path: string): Promise<{ bytes: number; sha256:
 }
 
 /**
- * Writes every data file and lineage.parquet under `outDir` in the snapshot's layout and returns
- * them with sizes and hashes, data files in (config, split, shard) order.
+ * Writes every data file and lineage.parquet under `outDir` in the snapshot's layout from the
+ * engine's `samples` table (load-samples.ts) and returns them with sizes and hashes, data files
+ * in (config, split, shard) order.
  */
 export async function writeLocalFiles(
-  engine: ExportEngine, staged: StagedSnapshot, formats: readonly ExportFormat[], outDir: string, layout: ParquetLayout,
+  engine: ExportEngine, formats: readonly ExportFormat[], outDir: string, layout: ParquetLayout,
   onFile?: (path: string) => void,
 ): Promise<{ files: LocalFile[]; counts: Record<string, Record<string, number>> }> {
   const files: LocalFile[] = [];
@@ -49,11 +48,14 @@ export async function writeLocalFiles(
     counts[format.name] = {};
     const configDir = join(outDir, 'data', format.name);
     await mkdir(configDir, { recursive: true });
-    for (const [split, rows] of staged.rows.get(format.name) ?? []) {
-      counts[format.name]![split] = rows.rows;
+    const splits = await engine.query<{ split: string; n: number }>(
+      `SELECT split, count(*)::DOUBLE AS n FROM samples WHERE ${format.where} GROUP BY split ORDER BY split`);
+    for (const { split, n } of splits) {
+      counts[format.name]![split] = n;
+      const from = configRows(format, split);
       const shards = format.fileType === 'parquet'
-        ? await writeParquetShards(engine, rows, format.columns, split, configDir, layout)
-        : await writeJsonlShards(rows, split, configDir, layout.shardTargetBytes);
+        ? await writeParquetShards(engine, { from, weight: 'bytes' }, selectList(format.columns, format.select), split, configDir, layout)
+        : await writeJsonlShards(engine, from, format.line, split, configDir, layout.shardTargetBytes);
       for (const shard of shards) {
         const path = `data/${format.name}/${shard.fileName}`;
         files.push({ path, localPath: shard.localPath, rows: shard.rows, config: format.name, split, ...(await fileDigest(shard.localPath)) });
@@ -61,9 +63,19 @@ export async function writeLocalFiles(
       }
     }
   }
-  const lineagePath = join(outDir, 'lineage.parquet');
-  await engine.run(`COPY (SELECT * FROM read_json(${sqlPath(staged.lineage.path)}, format = 'newline_delimited',
-      columns = ${readJsonColumns(lineageColumns)})) TO ${sqlPath(lineagePath)} (FORMAT parquet, COMPRESSION zstd)`);
-  files.push({ path: 'lineage.parquet', localPath: lineagePath, rows: staged.lineage.rows, ...(await fileDigest(lineagePath)) });
+  files.push(await writeLineage(engine, formats, join(outDir, 'lineage.parquet')));
   return { files, counts };
+}
+
+/**
+ * lineage.parquet: sample_id, split, user_key (the pseudonymous split key, never the raw user
+ * id: it lets an erasure find the snapshots that held a user), event_ids, and the configs the
+ * sample has a row in — for every sample that made it into at least one config.
+ */
+async function writeLineage(engine: ExportEngine, formats: readonly ExportFormat[], to: string): Promise<LocalFile> {
+  const configs = `list_filter([${formats.map((f) => `CASE WHEN ${f.where} THEN ${sqlString(f.name)} END`).join(', ')}]::VARCHAR[], c -> c IS NOT NULL)`;
+  const from = `(SELECT sample_id, split, user_key, event_ids, ${configs} AS configs FROM samples) WHERE len(configs) > 0`;
+  await engine.run(`COPY (SELECT * FROM ${from}) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd)`);
+  const [counted] = await engine.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${from}`);
+  return { path: 'lineage.parquet', localPath: to, rows: counted?.n ?? 0, ...(await fileDigest(to)) };
 }

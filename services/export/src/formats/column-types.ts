@@ -1,6 +1,6 @@
 /**
  * One description of a config's columns, from which the three views that must agree are derived:
- * the DuckDB type that `read_json` parses the staged rows into (and the Parquet writer stores),
+ * the DuckDB type of the column (what the Parquet writer stores and `from_json` parses into),
  * the Hugging Face `datasets` features recorded in the manifest, and a readable type string.
  * Declaring a column once keeps the Parquet schema, the manifest and the Python tests in step.
  */
@@ -39,10 +39,16 @@ export function duckDbType(type: ColumnType): string {
   }
 }
 
-/** The `columns={…}` argument of DuckDB's read_json, as a SQL literal. */
-export function readJsonColumns(columns: Columns): string {
-  const escape = (text: string) => text.replaceAll("'", "''");
-  return `{${columns.map(([name, t]) => `'${escape(name)}': '${escape(duckDbType(t))}'`).join(', ')}}`;
+/**
+ * The structure argument of DuckDB's `from_json` that parses a JSON value straight into this type:
+ * `{"role": "VARCHAR", "tool_calls": [{…}]}`. Keys absent from a document come out as NULL.
+ */
+export function jsonStructure(type: ColumnType): unknown {
+  switch (type.kind) {
+    case 'list': return [jsonStructure(type.of)];
+    case 'struct': return Object.fromEntries(type.fields.map(([name, t]) => [name, jsonStructure(t)]));
+    default: return duckDbType(type);
+  }
 }
 
 export type HfFeature = Record<string, unknown>;

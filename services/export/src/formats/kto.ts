@@ -1,5 +1,5 @@
 import { bool, float64, string } from './column-types.ts';
-import { messagesType, toolsJson, trlMessages } from './messages.ts';
+import { messagesType, TOOLS_JSON_SQL, trlMessagesSql } from './messages.ts';
 import type { ParquetFormat } from './types.ts';
 
 /**
@@ -14,15 +14,15 @@ export const ktoFormat: ParquetFormat = {
     ['prompt', messagesType], ['completion', messagesType], ['label', bool], ['tools', string],
     ['sample_id', string], ['source', string], ['model', string], ['reward', float64],
   ],
-  includes: (sample) => sample.labels.kto !== null,
-  toRow: (sample) => ({
-    prompt: trlMessages(sample.prompt),
-    completion: trlMessages(sample.completion),
-    label: sample.labels.kto,
-    tools: toolsJson(sample.tools),
-    sample_id: sample.sampleId,
-    source: sample.source,
-    model: sample.model,
-    reward: sample.labels.reward,
-  }),
+  where: 'kto IS NOT NULL',
+  select: {
+    prompt: trlMessagesSql('prompt'),
+    completion: trlMessagesSql('completion'),
+    label: 'kto',
+    tools: TOOLS_JSON_SQL,
+    sample_id: 'sample_id',
+    source: 'source',
+    model: 'model',
+    reward: 'reward',
+  },
 };

@@ -1,4 +1,3 @@
-import type { SampleMessage, ToolCall } from '@sluice/core';
 import { json, list, string, struct, type ColumnType } from './column-types.ts';
 
 /**
@@ -24,67 +23,49 @@ export const messageType: ColumnType = struct([
 
 export const messagesType: ColumnType = list(messageType);
 
-export interface TrlMessage {
-  role: string;
-  content: string | null;
-  tool_calls: { id: string; type: string; function: { name: string; arguments: unknown } }[] | null;
-  tool_call_id: string | null;
-  name: string | null;
+/*
+ * The rest of this file is SQL over the samples table (see ../export/load-samples.ts), where
+ * message lists are already parsed into `messagesType`: each config's columns are projections of
+ * it, so no row passes through JavaScript.
+ */
+
+/** TRL messages: as parsed, except that an empty `tool_calls` list is null (no calls). */
+export function trlMessagesSql(messages: string): string {
+  return `list_transform(${messages}, m -> {'role': m.role, 'content': m.content, 'tool_calls': CASE WHEN len(m.tool_calls) > 0 THEN m.tool_calls END, 'tool_call_id': m.tool_call_id, 'name': m.name})`;
 }
 
-function trlToolCall(call: ToolCall) {
-  return { id: call.id, type: call.type, function: { name: call.function.name, arguments: call.function.arguments ?? null } };
-}
+/** Tool definitions as one JSON string, null when there are none: TRL's SFT and DPO paths `json.loads` a string `tools`. */
+export const TOOLS_JSON_SQL = `CASE WHEN json_array_length(tools) > 0 THEN tools::VARCHAR END`;
 
-export function trlMessage(message: SampleMessage): TrlMessage {
-  return {
-    role: message.role,
-    content: message.content,
-    tool_calls: message.tool_calls && message.tool_calls.length > 0 ? message.tool_calls.map(trlToolCall) : null,
-    tool_call_id: message.tool_call_id ?? null,
-    name: message.name ?? null,
-  };
-}
+/** Whether the sample offers the model any tools. */
+export const HAS_TOOLS_SQL = `coalesce(json_array_length(tools), 0) > 0`;
 
-export const trlMessages = (messages: readonly SampleMessage[]): TrlMessage[] => messages.map(trlMessage);
-
-/** Tool definitions as one JSON string: TRL's SFT and DPO paths `json.loads` a string `tools`. */
-export function toolsJson(tools: readonly unknown[] | null): string | null {
-  return tools === null || tools.length === 0 ? null : JSON.stringify(tools);
+/** Text of the last assistant message that has any: the reference answer of a sample. */
+export function lastAssistantTextSql(messages: string): string {
+  return `list_filter(${messages}, m -> m.role = 'assistant' AND m.content <> '')[-1].content`;
 }
 
 /**
- * OpenAI fine-tuning messages: tool-call arguments are JSON strings (the API's wire format),
- * absent keys are omitted rather than null, and `weight` (0 or 1) marks which assistant turns
- * are trained on.
+ * OpenAI fine-tuning messages, each as JSON text: tool-call arguments are JSON strings (the API's wire
+ * format; raw text that was not JSON passes through as it was), absent keys are omitted rather
+ * than null, and `weight` (0 or 1) marks which assistant turns are trained on. Written as text
+ * because a SQL struct cannot leave out a key.
  */
-export function openAiMessage(message: SampleMessage, weight?: 0 | 1): Record<string, unknown> {
-  const out: Record<string, unknown> = { role: message.role };
-  if (message.content !== null || !message.tool_calls?.length) out.content = message.content ?? '';
-  if (message.tool_calls?.length) {
-    out.tool_calls = message.tool_calls.map((call) => ({
-      id: call.id,
-      type: call.type,
-      function: { name: call.function.name, arguments: argumentsString(call.function.arguments) },
-    }));
-  }
-  if (message.tool_call_id !== undefined) out.tool_call_id = message.tool_call_id;
-  if (message.name !== undefined) out.name = message.name;
-  if (weight !== undefined && message.role === 'assistant') out.weight = weight;
-  return out;
+export function openAiMessageListSql(messages: string, weight?: 0 | 1): string {
+  const argumentsText = `CASE WHEN json_type(c.function.arguments) = 'VARCHAR' THEN c.function.arguments->>'$'
+    ELSE coalesce(c.function.arguments::VARCHAR, '{}') END`;
+  const toolCalls = `to_json(list_transform(m.tool_calls, c -> {'id': c.id, 'type': c.type, 'function': {'name': c.function.name, 'arguments': ${argumentsText}}}))`;
+  const message = `'{"role":' || to_json(m.role)
+    || CASE WHEN m.content IS NOT NULL OR coalesce(len(m.tool_calls), 0) = 0 THEN ',"content":' || to_json(coalesce(m.content, '')) ELSE '' END
+    || CASE WHEN len(m.tool_calls) > 0 THEN ',"tool_calls":' || ${toolCalls} ELSE '' END
+    || CASE WHEN m.tool_call_id IS NOT NULL THEN ',"tool_call_id":' || to_json(m.tool_call_id) ELSE '' END
+    || CASE WHEN m.name IS NOT NULL THEN ',"name":' || to_json(m.name) ELSE '' END
+    ${weight === undefined ? '' : `|| CASE WHEN m.role = 'assistant' THEN ',"weight":${weight}' ELSE '' END`}
+    || '}'`;
+  return `list_transform(${messages}, m -> ${message})`;
 }
 
-/** A raw string (arguments that were not JSON when captured) is passed through unchanged. */
-function argumentsString(args: unknown): string {
-  if (typeof args === 'string') return args;
-  return JSON.stringify(args ?? {});
-}
-
-/** Text of the last assistant message that has any: the reference answer of a sample. */
-export function lastAssistantText(messages: readonly SampleMessage[]): string | null {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i]!;
-    if (message.role === 'assistant' && message.content) return message.content;
-  }
-  return null;
+/** A JSON array from lists of message texts made by openAiMessageListSql. */
+export function jsonArraySql(...lists: string[]): string {
+  return `'[' || array_to_string(${lists.length === 1 ? lists[0] : `list_concat(${lists.join(', ')})`}, ',') || ']'`;
 }

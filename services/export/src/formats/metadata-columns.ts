@@ -1,4 +1,3 @@
-import type { Sample } from '@sluice/core';
 import { bool, float64, string, type Columns } from './column-types.ts';
 
 /**
@@ -14,12 +13,11 @@ export const metadataColumns: Columns = [
   ['label', bool],
 ];
 
-export function metadataValues(sample: Sample): Record<string, unknown> {
-  return {
-    sample_id: sample.sampleId,
-    source: sample.source,
-    model: sample.model,
-    reward: sample.labels.reward,
-    label: sample.labels.kto,
-  };
-}
+/** Their SQL over the samples table. */
+export const metadataSelect: Readonly<Record<string, string>> = {
+  sample_id: 'sample_id',
+  source: 'source',
+  model: 'model',
+  reward: 'reward',
+  label: 'kto',
+};

@@ -1,4 +1,4 @@
-import { openAiMessage } from './messages.ts';
+import { HAS_TOOLS_SQL, jsonArraySql, openAiMessageListSql } from './messages.ts';
 import type { JsonlFormat } from './types.ts';
 
 /**
@@ -9,12 +9,7 @@ export const openAiChatFormat: JsonlFormat = {
   name: 'openai_chat',
   fileType: 'jsonl',
   description: 'OpenAI chat fine-tuning JSONL: `messages` (assistant `weight`, tool-call arguments as JSON strings), `tools`.',
-  includes: (sample) => sample.labels.sft,
-  toRow: (sample) => {
-    const row: Record<string, unknown> = {
-      messages: [...sample.prompt.map((m) => openAiMessage(m, 0)), ...sample.completion.map((m) => openAiMessage(m, 1))],
-    };
-    if (sample.tools && sample.tools.length > 0) row.tools = sample.tools;
-    return row;
-  },
+  where: 'sft',
+  line: `'{"messages":' || ${jsonArraySql(openAiMessageListSql('prompt', 0), openAiMessageListSql('completion', 1))}
+    || CASE WHEN ${HAS_TOOLS_SQL} THEN ',"tools":' || tools::VARCHAR ELSE '' END || '}'`,
 };

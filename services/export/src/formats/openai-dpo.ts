@@ -1,4 +1,4 @@
-import { openAiMessage } from './messages.ts';
+import { HAS_TOOLS_SQL, jsonArraySql, openAiMessageListSql } from './messages.ts';
 import type { JsonlFormat } from './types.ts';
 
 /** OpenAI preference (DPO) fine-tuning JSONL: `input`, `preferred_output`, `non_preferred_output`. */
@@ -6,15 +6,9 @@ export const openAiDpoFormat: JsonlFormat = {
   name: 'openai_dpo',
   fileType: 'jsonl',
   description: 'OpenAI DPO fine-tuning JSONL: `input` {messages, tools}, `preferred_output`, `non_preferred_output`.',
-  includes: (sample) => sample.labels.preference !== null,
-  toRow: (sample) => {
-    const pair = sample.labels.preference!;
-    const input: Record<string, unknown> = { messages: sample.prompt.map((m) => openAiMessage(m)) };
-    if (sample.tools && sample.tools.length > 0) input.tools = sample.tools;
-    return {
-      input,
-      preferred_output: pair.chosen.map((m) => openAiMessage(m)),
-      non_preferred_output: pair.rejected.map((m) => openAiMessage(m)),
-    };
-  },
+  where: 'preference IS NOT NULL',
+  line: `'{"input":{"messages":' || ${jsonArraySql(openAiMessageListSql('prompt'))}
+    || CASE WHEN ${HAS_TOOLS_SQL} THEN ',"tools":' || tools::VARCHAR ELSE '' END
+    || '},"preferred_output":' || ${jsonArraySql(openAiMessageListSql('preference.chosen'))}
+    || ',"non_preferred_output":' || ${jsonArraySql(openAiMessageListSql('preference.rejected'))} || '}'`,
 };

@@ -1,6 +1,6 @@
 import { float64, string } from './column-types.ts';
-import { messagesType, toolsJson, trlMessages } from './messages.ts';
-import { metadataColumns, metadataValues } from './metadata-columns.ts';
+import { messagesType, TOOLS_JSON_SQL, trlMessagesSql } from './messages.ts';
+import { metadataColumns, metadataSelect } from './metadata-columns.ts';
 import type { ParquetFormat } from './types.ts';
 
 /**
@@ -15,16 +15,13 @@ export const preferenceFormat: ParquetFormat = {
     ['prompt', messagesType], ['chosen', messagesType], ['rejected', messagesType], ['margin', float64], ['tools', string],
     ...metadataColumns,
   ],
-  includes: (sample) => sample.labels.preference !== null,
-  toRow: (sample) => {
-    const pair = sample.labels.preference!;
-    return {
-      prompt: trlMessages(sample.prompt),
-      chosen: trlMessages(pair.chosen),
-      rejected: trlMessages(pair.rejected),
-      margin: pair.margin ?? null,
-      tools: toolsJson(sample.tools),
-      ...metadataValues(sample),
-    };
+  where: 'preference IS NOT NULL',
+  select: {
+    prompt: trlMessagesSql('prompt'),
+    chosen: trlMessagesSql('preference.chosen'),
+    rejected: trlMessagesSql('preference.rejected'),
+    margin: 'preference.margin',
+    tools: TOOLS_JSON_SQL,
+    ...metadataSelect,
   },
 };

@@ -1,6 +1,6 @@
 import { string } from './column-types.ts';
-import { messagesType, toolsJson, trlMessages } from './messages.ts';
-import { metadataColumns, metadataValues } from './metadata-columns.ts';
+import { messagesType, TOOLS_JSON_SQL, trlMessagesSql } from './messages.ts';
+import { metadataColumns, metadataSelect } from './metadata-columns.ts';
 import type { ParquetFormat } from './types.ts';
 
 /**
@@ -12,11 +12,11 @@ export const promptCompletionFormat: ParquetFormat = {
   fileType: 'parquet',
   description: 'Conversational prompt-completion (TRL SFTTrainer, loss on the completion): `prompt` and `completion` message lists.',
   columns: [['prompt', messagesType], ['completion', messagesType], ['tools', string], ...metadataColumns],
-  includes: (sample) => sample.labels.sft,
-  toRow: (sample) => ({
-    prompt: trlMessages(sample.prompt),
-    completion: trlMessages(sample.completion),
-    tools: toolsJson(sample.tools),
-    ...metadataValues(sample),
-  }),
+  where: 'sft',
+  select: {
+    prompt: trlMessagesSql('prompt'),
+    completion: trlMessagesSql('completion'),
+    tools: TOOLS_JSON_SQL,
+    ...metadataSelect,
+  },
 };

@@ -1,17 +1,15 @@
-import type { Sample } from '@sluice/core';
 import { float64, int64, string, struct } from './column-types.ts';
-import { lastAssistantText, messagesType, trlMessages } from './messages.ts';
+import { HAS_TOOLS_SQL, lastAssistantTextSql, messagesType, trlMessagesSql } from './messages.ts';
 import type { ParquetFormat } from './types.ts';
 
 /**
  * The answer a reward function can compare against: the chosen side of a preference pair (what
  * the user kept or corrected to), else the completion when it was rewarded, else none.
  */
-function referenceAnswer(sample: Sample): string | null {
-  if (sample.labels.preference) return lastAssistantText(sample.labels.preference.chosen);
-  if ((sample.labels.reward ?? 0) > 0) return lastAssistantText(sample.completion);
-  return null;
-}
+const REFERENCE_ANSWER_SQL = `CASE
+  WHEN preference IS NOT NULL THEN ${lastAssistantTextSql('preference.chosen')}
+  WHEN coalesce(reward, 0) > 0 THEN ${lastAssistantTextSql('completion')}
+END`;
 
 /**
  * verl's RL dataset layout (RLHFDataset, GRPO/PPO): every sample's prompt, with the observed
@@ -29,12 +27,12 @@ export const rlFormat: ParquetFormat = {
     ['reward_model', struct([['style', string], ['ground_truth', string]])],
     ['extra_info', struct([['split', string], ['index', int64], ['sample_id', string], ['reward', float64]])],
   ],
-  includes: () => true,
-  toRow: (sample, index) => ({
-    data_source: sample.source,
-    prompt: trlMessages(sample.prompt),
-    ability: sample.tools && sample.tools.length > 0 ? 'tool_use' : 'chat',
-    reward_model: { style: 'rule', ground_truth: referenceAnswer(sample) },
-    extra_info: { split: sample.split, index, sample_id: sample.sampleId, reward: sample.labels.reward },
-  }),
+  where: 'true',
+  select: {
+    data_source: 'source',
+    prompt: trlMessagesSql('prompt'),
+    ability: `CASE WHEN ${HAS_TOOLS_SQL} THEN 'tool_use' ELSE 'chat' END`,
+    reward_model: `{'style': 'rule', 'ground_truth': ${REFERENCE_ANSWER_SQL}}`,
+    extra_info: `{'split': split, 'index': split_index, 'sample_id': sample_id, 'reward': reward}`,
+  },
 };

@@ -2,9 +2,12 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { SluiceError } from '@sluice/core';
 
 /**
- * The one execution point for the DuckDB that turns staged rows into Parquet. It is a private,
- * in-memory instance (not the warehouse), run on ONE thread: DuckDB's parallel Parquet writer may
- * cut row groups differently from run to run, and snapshots must be byte-for-byte reproducible.
+ * The one execution point for the DuckDB that turns samples into Parquet and JSONL. It is a
+ * private, in-memory instance (not the warehouse), run on ONE thread whenever it writes: DuckDB's
+ * parallel Parquet writer cuts row groups by timing and memory pressure (PhysicalFixedBatchCopy
+ * accepts a batch within a vector of the target size, and stops repartitioning once any thread
+ * finishes), and snapshots must be byte-for-byte reproducible. Parsing may use every core
+ * (load-samples.ts raises the thread count for it and sets it back).
  */
 export interface ExportEngine {
   run(sql: string): Promise<void>;
@@ -54,7 +57,10 @@ export async function openExportEngine(options: { tempDirectory: string }): Prom
   };
 }
 
-/** A path as a SQL string literal (COPY targets cannot be bound parameters). */
-export function sqlPath(path: string): string {
-  return `'${path.replaceAll("'", "''")}'`;
+/** A string as a SQL literal. */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
 }
+
+/** A path as a SQL string literal (COPY targets cannot be bound parameters). */
+export const sqlPath = sqlString;

@@ -1,27 +1,36 @@
-import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sqlPath, type ExportEngine } from './export-engine.ts';
 import type { LocalShard } from './parquet-shards.ts';
-import { sliceLines } from './parquet-shards.ts';
 import { shardFileName } from './shard-names.ts';
-import { balancedCuts, type StagedRows } from './staged-rows.ts';
+import { shardRanges, splitTotals, type SplitRows } from './shard-ranges.ts';
+
+/** Writes each row's text as one line, unquoted: JSON text never holds a raw tab or newline. */
+async function copyLines(engine: ExportEngine, from: string, to: string): Promise<void> {
+  await engine.run(`COPY (SELECT line FROM ${from}) TO ${sqlPath(to)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\t')`);
+}
 
 /**
- * JSON Lines configs (OpenAI fine-tuning files) are the staged rows themselves, cut into shards
- * of about the target size between lines. OpenAI accepts files up to 512 MB, so keep the target
- * below that for these configs.
+ * JSON Lines configs (OpenAI fine-tuning files): the rows' text is built once into a table, then
+ * cut into shards of about the target size between lines. OpenAI accepts files up to 512 MB, so
+ * keep the target below that for these configs.
  */
-/** Consumes the staged file (it is moved or sliced into the shards). */
-export async function writeJsonlShards(staged: StagedRows, split: string, workDir: string, shardTargetBytes: number): Promise<LocalShard[]> {
-  const count = Math.min(staged.rows, Math.max(1, Math.ceil(staged.bytes / shardTargetBytes)));
-  const cuts = balancedCuts(staged.lineEnds, count);
-  const shards: LocalShard[] = [];
-  for (let i = 0; i < count; i++) {
-    const fileName = shardFileName(split, i, count, 'jsonl');
-    const localPath = join(workDir, fileName);
-    const [first, end] = [cuts[i]!, cuts[i + 1]!];
-    if (count === 1) await rename(staged.path, localPath);
-    else await sliceLines(staged, first, end, localPath);
-    shards.push({ fileName, localPath, rows: end - first });
+export async function writeJsonlShards(
+  engine: ExportEngine, from: string, line: string, split: string, workDir: string, shardTargetBytes: number,
+): Promise<LocalShard[]> {
+  await engine.run(`CREATE OR REPLACE TEMP TABLE jsonl_lines AS SELECT rn, ${line} AS line FROM ${from}`);
+  try {
+    const rows: SplitRows = { from: 'jsonl_lines WHERE true', weight: '(strlen(line) + 1)' };
+    const totals = await splitTotals(engine, rows);
+    const count = Math.min(totals.rows, Math.max(1, Math.ceil(totals.bytes / shardTargetBytes)));
+    const ranges = count === 1 ? [{ first: 0, last: Number.MAX_SAFE_INTEGER, rows: totals.rows }] : await shardRanges(engine, rows, count, totals.bytes);
+    const shards: LocalShard[] = [];
+    for (const [i, range] of ranges.entries()) {
+      const fileName = shardFileName(split, i, ranges.length, 'jsonl');
+      await copyLines(engine, `${rows.from} AND rn BETWEEN ${range.first} AND ${range.last}`, join(workDir, fileName));
+      shards.push({ fileName, localPath: join(workDir, fileName), rows: range.rows });
+    }
+    return shards;
+  } finally {
+    await engine.run('DROP TABLE IF EXISTS jsonl_lines');
   }
-  return shards;
 }
