@@ -8,6 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { EVENTS_PER_BATCH, WRITE_KEY, load as loadWith, resultsTable, startProcess, stop, type Run } from './harness.ts';
 
@@ -15,6 +16,29 @@ const { values } = parseArgs({ options: { duration: { type: 'string', default: '
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const load = (label: string, url: string, options: { seconds: number; overallRate?: number }) => loadWith(label, url, { ...options, connections });
+
+interface Materialization { pending: number; materialized: number; busySeconds: number }
+interface Phase { label: string; seconds: number; before: Materialization; after: Materialization }
+
+/** The staging log's state from /metrics: pending (acknowledged, not yet in `events`) and done. */
+async function materialization(url: string): Promise<Materialization> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+  return { pending: gauge('sluice_materialize_pending_events'), materialized: gauge('sluice_materialized_events'), busySeconds: gauge('sluice_materialize_busy_seconds') };
+}
+
+function materializationTable(phases: readonly Phase[]): string {
+  return [
+    '| phase | seconds | events materialised | materialised/s | backlog at end | materialiser busy |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...phases.map((p) => {
+      const done = p.after.materialized - p.before.materialized;
+      const busy = (p.after.busySeconds - p.before.busySeconds) / p.seconds;
+      return `| ${p.label} | ${p.seconds.toFixed(1)} | ${done.toLocaleString('en')} | ${Math.round(done / p.seconds).toLocaleString('en')} | `
+        + `${p.after.pending.toLocaleString('en')} | ${Math.round(100 * busy)}% |`;
+    }),
+  ].join('\n');
+}
 
 const port = 18_000 + Math.floor(Math.random() * 1000);
 const base = `http://127.0.0.1:${port}`;
@@ -36,19 +60,35 @@ try {
   console.error(`Sluice /v1/batch (DuckDB, durable 200): warm-up 3 s, then ${duration} s`);
   const sluice = await startProcess(['packages/cli/src/main.ts', 'serve'], sluiceEnv, `${base}/readyz`);
   await load('warm-up', base, { seconds: 3 });
+  const phases: Phase[] = [];
+  let before = await materialization(base);
   const sluiceRun = await load('Sluice /v1/batch (durable, DuckDB)', base, { seconds: duration });
   runs.push(sluiceRun);
+  phases.push({ label: 'full load', seconds: duration, before, after: (before = await materialization(base)) });
   const halfRate = Math.floor(bareRun.eventsPerSecond / 2 / EVENTS_PER_BATCH);
   console.error(`Sluice at half the bare route's load: ${halfRate} requests/s for ${duration} s`);
   runs.push(await load(`Sluice at 0.5x bare load (${halfRate * EVENTS_PER_BATCH} events/s offered)`, base, { seconds: duration, overallRate: halfRate }));
+  phases.push({ label: 'half load', seconds: duration, before, after: (before = await materialization(base)) });
 
+  // Acknowledged is not yet in `events`: wait until the staging log is drained, and say how long it took.
+  console.error(`draining the staging log (${before.pending.toLocaleString('en')} events pending)`);
+  const drainStarted = performance.now();
+  let after = before;
+  while (after.pending > 0 && performance.now() - drainStarted < 300_000) {
+    await sleep(250);
+    after = await materialization(base);
+  }
+  const drainSeconds = (performance.now() - drainStarted) / 1000;
+  phases.push({ label: 'drain (no load)', seconds: drainSeconds, before, after });
   const metrics = await (await fetch(`${base}/metrics`)).text();
   const stored = [...metrics.matchAll(/sluice_events_total\{outcome="accepted"[^}]*\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
   await stop(sluice);
 
   console.log(resultsTable(runs));
   console.log(`\nratio Sluice / bare = ${(sluiceRun.eventsPerSecond / bareRun.eventsPerSecond).toFixed(2)}x  (target >= 0.5x)`);
-  console.log(`events stored by Sluice (from /metrics, incl. warm-up): ${stored.toLocaleString('en')}`);
+  console.log(`events acknowledged by Sluice (from /metrics, incl. warm-up): ${stored.toLocaleString('en')}`);
+  console.log('\nMaterialisation (acknowledged events staged in ingest_log → events table, in the background):\n');
+  console.log(materializationTable(phases));
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }

@@ -41,6 +41,11 @@ export const configSchema = z.object({
     path: z.string().optional(),
     /** WAL size that triggers a DuckDB checkpoint; larger values batch the compaction work. */
     checkpointThreshold: z.string().default('64MB'),
+    /**
+     * DuckDB: acknowledged events staged and not yet materialised into `events` beyond which ingest
+     * answers 503 SLUICE_ERR_QUEUE_FULL (see docs/decisions/0005).
+     */
+    maxPendingEvents: z.coerce.number().int().positive().default(1_000_000),
     clickhouse: z.object({
       url: z.url().default('http://127.0.0.1:8123'),
       username: z.string().default('default'),
@@ -147,6 +152,7 @@ export const envVariables = {
   SLUICE_KAFKA_REPLICATION_FACTOR: ['eventLog', 'kafka', 'replicationFactor'],
   SLUICE_KAFKA_GROUP_ID: ['eventLog', 'kafka', 'groupId'],
   SLUICE_DUCKDB_CHECKPOINT_THRESHOLD: ['warehouse', 'checkpointThreshold'],
+  SLUICE_DUCKDB_MAX_PENDING_EVENTS: ['warehouse', 'maxPendingEvents'],
   SLUICE_WRITE_KEYS: ['auth', 'writeKeys'],
   SLUICE_ADMIN_TOKEN: ['auth', 'adminToken'],
   SLUICE_MAX_EVENTS_PER_BATCH: ['ingest', 'maxEventsPerBatch'],

@@ -11,6 +11,11 @@ export interface IngestRequestContext {
   /** The request-level sent_at (epoch ms), used for events without their own. */
   batchSentAt: number | null;
   clientIp: string | null;
+  /**
+   * The request body's bytes when its top-level `events` array is exactly `entries`, so the event
+   * log may store them instead of re-serialising each event (see received-body.ts).
+   */
+  body?: Uint8Array | null;
 }
 
 export interface IngestResult {
@@ -53,7 +58,8 @@ export function createEventIngestion(deps: {
       code: r.code, pointer: r.pointer, message: r.message, payload: r.raw,
     }));
 
-    const { duplicate } = await deps.eventLog.append({ events, quarantine });
+    const bodies = context.body ? [{ json: context.body, positions: valid.map((v) => v.index) }] : undefined;
+    const { duplicate } = await deps.eventLog.append({ events, quarantine, ...(bodies ? { bodies } : {}) });
 
     const acceptedTypes: string[] = [];
     const duplicateTypes: string[] = [];

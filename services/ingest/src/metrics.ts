@@ -44,8 +44,32 @@ export function createIngestMetrics() {
     registers: [registry],
   });
 
+  /** Filled in by `watchMaterialization` when the warehouse stages acknowledged events (DuckDB). */
+  let materialization: (() => { pendingEvents: number; materializedEvents: number; busyMs: number }) | null = null;
+  new Gauge({
+    name: 'sluice_materialize_pending_events',
+    help: 'Acknowledged events staged in the embedded store and not yet materialised into events.',
+    registers: [registry],
+    collect() { if (materialization) this.set(materialization().pendingEvents); },
+  });
+  new Gauge({
+    name: 'sluice_materialized_events',
+    help: 'Events materialised from the staging log into events since the process started.',
+    registers: [registry],
+    collect() { if (materialization) this.set(materialization().materializedEvents); },
+  });
+  new Gauge({
+    name: 'sluice_materialize_busy_seconds',
+    help: 'Time spent in materialisation transactions since the process started.',
+    registers: [registry],
+    collect() { if (materialization) this.set(materialization().busyMs / 1000); },
+  });
+
   return {
     registry,
+    watchMaterialization(status: () => { pendingEvents: number; materializedEvents: number; busyMs: number }): void {
+      materialization = status;
+    },
     /** Counts a request's events with one increment per distinct label set. */
     countEvents(outcome: 'accepted' | 'duplicate' | 'rejected', source: string, types: readonly string[]): void {
       const byType = new Map<string, number>();

@@ -15,7 +15,9 @@ export async function openWarehouse(config: Pick<Config, 'dataDir' | 'warehouse'
     const ch = config.warehouse.clickhouse;
     return createClickHouseWarehouse({ url: ch.url, username: ch.username, password: ch.password, database: ch.database });
   }
-  return createDuckDbWarehouse({ path: duckdbPath(config), checkpointThreshold: config.warehouse.checkpointThreshold });
+  return createDuckDbWarehouse({
+    path: duckdbPath(config), checkpointThreshold: config.warehouse.checkpointThreshold, maxPendingEvents: config.warehouse.maxPendingEvents,
+  });
 }
 
 /**

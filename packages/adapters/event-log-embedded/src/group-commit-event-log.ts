@@ -38,9 +38,14 @@ export function createGroupCommitEventLog(
   async function commit(group: Pending[], size: number): Promise<void> {
     const events = group.flatMap((p) => p.batch.events);
     const quarantine = group.flatMap((p) => p.batch.quarantine);
+    // Request bodies travel along (the warehouse may store their bytes); batches without any
+    // get a body-less entry so the bodies still line up with `events`.
+    const bodies = group.some((p) => p.batch.bodies !== undefined)
+      ? group.flatMap((p) => p.batch.bodies ?? [{ json: null, positions: p.batch.events.map((_, i) => i) }])
+      : undefined;
     const started = performance.now();
     try {
-      const { duplicate } = await warehouse.append({ events, quarantine }).finally(() => { queued -= size; });
+      const { duplicate } = await warehouse.append({ events, quarantine, ...(bodies ? { bodies } : {}) }).finally(() => { queued -= size; });
       observer.onCommit?.({ requests: group.length, events: events.length + quarantine.length, durationMs: performance.now() - started, ok: true });
       let offset = 0;
       for (const pending of group) {

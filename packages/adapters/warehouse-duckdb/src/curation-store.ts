@@ -5,15 +5,20 @@ import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
 
 const SAMPLE_ROW_TYPE = JSON.stringify([{ r: 'VARCHAR', id: 'VARCHAR', sp: 'VARCHAR', tn: 'VARCHAR', src: 'VARCHAR', m: 'VARCHAR', s: 'BIGINT', j: 'VARCHAR' }]);
 
-/** The DuckDB implementation of curation's side of the Warehouse port. */
-export function createDuckDbCurationStore(db: DuckDbDatabase): CurationStore {
+/**
+ * The DuckDB implementation of curation's side of the Warehouse port. `beforeRead` runs before
+ * anything reads `events`, so acknowledged events still in ingest_log are there first.
+ */
+export function createDuckDbCurationStore(db: DuckDbDatabase, hooks: { beforeRead: () => Promise<void> }): CurationStore {
   return {
     async maxIngestSeq() {
+      await hooks.beforeRead();
       const [row] = await db.query<{ seq: number }>('SELECT coalesce(max(ingest_seq), 0)::DOUBLE AS seq FROM events');
       return row?.seq ?? 0;
     },
 
     async *scanEvents(scan: EventScan): AsyncIterable<StoredEvent[]> {
+      await hooks.beforeRead();
       const batchSize = scan.batchSize ?? 5000;
       const where = ['ingest_seq > $after', 'ingest_seq <= $upTo'];
       const params: Record<string, DuckDBValue> = { upTo: scan.upToSeq, limit: batchSize };
@@ -100,16 +105,8 @@ export function createDuckDbCurationStore(db: DuckDbDatabase): CurationStore {
       }
     },
 
-    async writeSamplesFile(scan: { runId: string }, path: string) {
-      // A parallel COPY straight from the table; the file is an intermediate, only its rows and
-      // their order matter. No dictionaries: every sample's JSON is distinct, trying one is wasted work.
-      const [written] = await db.query<{ Count: bigint }>(
-        `COPY (SELECT sample_id, split, sample FROM samples WHERE run_id = $runId ORDER BY sample_id)
-         TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1)`, { runId: scan.runId });
-      return Number(written?.Count ?? 0);
-    },
-
     async eraseUser(request) {
+      await hooks.beforeRead();
       return db.transaction(async () => {
         const where = `tenant = $1 AND user_id = $2 AND type <> 'erasure_request'`;
         const [counted] = await db.writeQuery<{ n: number; maxSeq: number }>(

@@ -22,6 +22,9 @@ export class DuckDbDatabase {
   #closed = false;
   /** Tail of the chain that serializes everything on the writer connection. */
   #writeQueue: Promise<unknown> = Promise.resolve();
+  /** Transactions queued or running on the writer, and when the last one ended. */
+  #writes = 0;
+  #lastWriteEnded = performance.now();
 
   private constructor(instance: DuckDBInstance, writer: DuckDBConnection, reader: DuckDBConnection) {
     this.#instance = instance;
@@ -41,10 +44,11 @@ export class DuckDbDatabase {
     }
   }
 
-  async run(sql: string, params?: Params): Promise<void> {
+  /** Runs a statement on the writer connection; resolves to the number of rows it changed. */
+  async run(sql: string, params?: Params): Promise<number> {
     this.#assertOpen();
     try {
-      await this.#writer.run(sql, params);
+      return (await this.#writer.run(sql, params)).rowsChanged;
     } catch (cause) {
       throw wrap(cause);
     }
@@ -58,6 +62,7 @@ export class DuckDbDatabase {
    */
   transaction<T>(body: () => Promise<T>, options: { implicit?: boolean } = {}): Promise<T> {
     const result = options.implicit ? this.#writeQueue.then(body) : this.#writeQueue.then(async () => {
+      this.#assertOpen();
       await this.run('BEGIN TRANSACTION');
       try {
         const value = await body();
@@ -68,8 +73,17 @@ export class DuckDbDatabase {
         throw error;
       }
     });
-    this.#writeQueue = result.catch(() => undefined);
+    this.#writes++;
+    this.#writeQueue = result.catch(() => undefined).finally(() => {
+      this.#writes--;
+      this.#lastWriteEnded = performance.now();
+    });
     return result;
+  }
+
+  /** How long the writer has had nothing queued or running (0 while it is busy). */
+  writerIdleMs(): number {
+    return this.#writes > 0 ? 0 : performance.now() - this.#lastWriteEnded;
   }
 
   /** Runs a statement on the writer connection and returns its rows (DELETE … RETURNING, counts). */

@@ -90,4 +90,19 @@ export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }
     // hand their sequence numbers out again: a tailing reader that saw them would skip new events.
     sql: 'ALTER TABLE erasures ADD COLUMN max_erased_seq BIGINT DEFAULT 0;',
   },
+  {
+    id: 4,
+    name: 'ingest_log: acknowledged request bodies waiting to be materialised into events',
+    // One row per group commit: the request bodies as received (a JSON array of them, as bytes)
+    // and, per body, which of its events were accepted with their ingest_seq and envelope. The
+    // materialiser turns rows into events and deletes them in one transaction (docs/decisions/0005).
+    sql: `
+      CREATE TABLE ingest_log (
+        log_seq  BIGINT  NOT NULL,
+        events   INTEGER NOT NULL,
+        bodies   BLOB    NOT NULL,
+        meta     VARCHAR NOT NULL
+      );
+    `,
+  },
 ];

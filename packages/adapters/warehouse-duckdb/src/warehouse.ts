@@ -1,45 +1,53 @@
-import type {
-  AppendBatch, AppendOutcome, CurationStore, EventQuery, IngestedEvent, QuarantineQuery, QuarantinedEvent,
-  StoredEvent, StoredQuarantinedEvent, Warehouse,
+import {
+  SluiceError, type AppendBatch, type AppendOutcome, type CurationStore, type EventQuery, type IngestedEvent, type QuarantineQuery,
+  type ReceivedBody, type StoredEvent, type StoredQuarantinedEvent, type Warehouse,
 } from '@sluice/core';
+import { blobValue } from '@duckdb/node-api';
 import { createDuckDbCurationStore } from './curation-store.ts';
-import { DuckDbDatabase, type Row } from './database.ts';
+import { DuckDbDatabase, type Params, type Row } from './database.ts';
+import { eventRow, INSERT_EVENTS, INSERT_QUARANTINE, quarantineRow } from './event-insert.ts';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
+import { INSERT_INGEST_LOG, ingestLogRow, sharesBodyFields, type StagedBody } from './ingest-log.ts';
+import { BACKSTOP_FACTOR, createCheckpointPolicy, parseByteSize } from './checkpoints.ts';
+import { createMaterializer } from './materializer.ts';
 import { UuidSet } from './uuid-set.ts';
 
 export interface DuckDbWarehouseOptions {
   /** A file path, or ':memory:' for tests that need no durability. */
   path: string;
   checkpointThreshold?: string;
+  /** Staged events not yet materialised beyond which `append` refuses with SLUICE_ERR_QUEUE_FULL. */
+  maxPendingEvents?: number;
+  /** Most events one materialisation transaction moves into `events`. */
+  materializeBatchEvents?: number;
 }
 
-/*
- * Bulk load: a whole group commit travels as ONE JSON text parameter that DuckDB's json extension
- * unnests in C++ off the Node main thread. Measured against the row appender (which runs on the
- * main thread) and per-column list parameters in docs/decisions/0002-embedded-group-commit.md.
- */
-const EVENT_ROW_TYPE = JSON.stringify([{
-  s: 'BIGINT', id: 'UUID', tn: 'VARCHAR', src: 'VARCHAR', t: 'VARCHAR', o: 'BIGINT', se: 'BIGINT', r: 'BIGINT',
-  ts: 'BIGINT', u: 'VARCHAR', a: 'VARCHAR', ss: 'VARCHAR', tr: 'VARCHAR', p: 'VARCHAR', ip: 'VARCHAR', e: 'JSON',
-}]);
-const INSERT_EVENTS = `
-  INSERT INTO events
-  SELECT s, id, tn, src, t, make_timestamp(o * 1000), make_timestamp(se * 1000), make_timestamp(r * 1000),
-         make_timestamp(ts * 1000), u, a, ss, tr, p, ip, e
-  FROM (SELECT unnest(from_json($1::VARCHAR, '${EVENT_ROW_TYPE}'), recursive := true))`;
+/** How far materialisation is behind the acknowledgements (docs/decisions/0005). */
+export interface MaterializationStatus {
+  pendingEvents: number;
+  materializedEvents: number;
+  /** Milliseconds spent in materialisation transactions since open. */
+  busyMs: number;
+}
 
-const QUARANTINE_ROW_TYPE = JSON.stringify([{
-  s: 'BIGINT', tn: 'VARCHAR', src: 'VARCHAR', r: 'BIGINT', id: 'VARCHAR', c: 'VARCHAR', ptr: 'VARCHAR', m: 'VARCHAR', e: 'VARCHAR',
-}]);
-const INSERT_QUARANTINE = `
-  INSERT INTO quarantine
-  SELECT s, tn, src, make_timestamp(r * 1000), id, c, ptr, m, e
-  FROM (SELECT unnest(from_json($1::VARCHAR, '${QUARANTINE_ROW_TYPE}'), recursive := true))`;
-
-export type DuckDbWarehouse = Warehouse & CurationStore;
+export type DuckDbWarehouse = Warehouse & CurationStore & { materialization(): MaterializationStatus };
 
 export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
-  const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: options.checkpointThreshold ?? '64MB' });
+  const checkpointBytes = parseByteSize(options.checkpointThreshold ?? '64MB');
+  const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: `${Math.ceil((BACKSTOP_FACTOR * checkpointBytes) / 2 ** 20)}MiB` });
+  const checkpoints = createCheckpointPolicy(db, checkpointBytes);
+  const maxPendingEvents = options.maxPendingEvents ?? 1_000_000;
+  const materializer = createMaterializer(db, {
+    batchEvents: options.materializeBatchEvents ?? 5_000, urgentEvents: maxPendingEvents / 2, idleMs: 20, checkpoints,
+  });
+  // Whatever a previous process acknowledged and did not materialise goes into `events` first,
+  // so the ids and sequences below are read from one table.
+  const staged = await db.query<{ log_seq: number; events: number; bytes: number }>(
+    'SELECT log_seq::DOUBLE AS log_seq, events, octet_length(bodies)::DOUBLE AS bytes FROM ingest_log ORDER BY log_seq');
+  for (const row of staged) materializer.staged(row.log_seq, row.events, row.bytes);
+  await materializer.catchUp();
+  let lastLogSeq = staged.at(-1)?.log_seq ?? 0;
+
   const storedIds = new Map<string, UuidSet>();
   for await (const rows of db.scan('SELECT tenant, source, event_id::VARCHAR FROM events')) {
     for (const [tenant, source, id] of rows as Array<[string, string, string]>) idsOf(storedIds, tenant, source).add(id);
@@ -51,41 +59,76 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
   let lastQuarantineSeq = seqs?.quarantine ?? 0;
 
   async function append(batch: AppendBatch): Promise<AppendOutcome> {
-    const duplicate: boolean[] = [];
-    const fresh: IngestedEvent[] = [];
-    const inBatch = new Map<string, Set<string>>();
-    for (const event of batch.events) {
-      const key = idsKey(event.tenant, event.source);
-      const id = event.eventId.toLowerCase();
-      let seen = inBatch.get(key);
-      if (!seen) inBatch.set(key, (seen = new Set()));
-      const isDuplicate = seen.has(id) || (storedIds.get(key)?.has(id) ?? false);
-      duplicate.push(isDuplicate);
-      if (!isDuplicate) {
-        seen.add(id);
-        fresh.push(event);
+    const duplicate = markDuplicates(batch.events, storedIds);
+    if (!duplicate.includes(false) && batch.quarantine.length === 0) return { duplicate };
+
+    // Fresh events get their ingest_seq now, in order. Those that came with their request body are
+    // staged as the client's bytes; the others are inserted into `events` directly.
+    const stagedBodies: StagedBody[] = [];
+    const directRows: Array<Record<string, unknown>> = [];
+    let seq = lastEventSeq;
+    let index = 0;
+    for (const body of bodiesOf(batch)) {
+      const entries: StagedBody['entries'] = [];
+      let stageable = body.json !== null;
+      for (let k = 0; k < body.positions.length; k++, index++) {
+        if (duplicate[index]) continue;
+        const event = batch.events[index]!;
+        entries.push({ position: body.positions[k]!, event, seq: ++seq });
+        if (stageable && !sharesBodyFields(entries[0]!.event, event)) stageable = false;
+      }
+      if (body.json !== null && stageable) {
+        if (entries.length > 0) stagedBodies.push({ json: body.json, entries });
+      } else {
+        for (const e of entries) directRows.push(eventRow(e.event, e.seq, e.event.payload));
       }
     }
-    if (fresh.length === 0 && batch.quarantine.length === 0) return { duplicate };
+    const stagedEvents = stagedBodies.reduce((n, b) => n + b.entries.length, 0);
+    const pendingEvents = materializer.pendingEvents();
+    if (stagedEvents > 0 && pendingEvents > 0 && pendingEvents + stagedEvents > maxPendingEvents) {
+      throw new SluiceError('SLUICE_ERR_QUEUE_FULL', 'events acknowledged earlier are still being materialised; retry later',
+        { details: { pending_events: pendingEvents } });
+    }
 
-    const eventRows = fresh.map((e, i) => eventRow(e, lastEventSeq + 1 + i));
     const quarantineRows = batch.quarantine.map((q, i) => quarantineRow(q, lastQuarantineSeq + 1 + i));
+    const writes: Array<[string, Params]> = [];
+    const logSeq = lastLogSeq + 1;
+    let bytes = 0;
+    let stagedBytes = 0;
+    if (stagedEvents > 0) {
+      const row = ingestLogRow(stagedBodies);
+      stagedBytes = row.bodies.length;
+      bytes += row.bodies.length + row.meta.length;
+      writes.push([INSERT_INGEST_LOG, [logSeq, row.events, blobValue(row.bodies), row.meta]]);
+    }
+    for (const [sql, rows] of [[INSERT_EVENTS, directRows], [INSERT_QUARANTINE, quarantineRows]] as const) {
+      if (rows.length === 0) continue;
+      const json = JSON.stringify(rows);
+      bytes += json.length;
+      writes.push([sql, [json]]);
+    }
     // One statement is its own transaction: skip BEGIN / COMMIT (two round trips to DuckDB's
-    // thread per commit) unless both tables are written.
-    const writes: Array<[string, string]> = [];
-    if (eventRows.length > 0) writes.push([INSERT_EVENTS, JSON.stringify(eventRows)]);
-    if (quarantineRows.length > 0) writes.push([INSERT_QUARANTINE, JSON.stringify(quarantineRows)]);
+    // thread per commit) unless several tables are written.
     await db.transaction(async () => {
-      for (const [sql, json] of writes) await db.run(sql, [json]);
+      for (const [sql, params] of writes) await db.run(sql, params);
     }, { implicit: writes.length === 1 });
     // Only a committed batch advances the sequences and the id index.
-    lastEventSeq += fresh.length;
+    lastEventSeq = seq;
     lastQuarantineSeq += quarantineRows.length;
-    for (const event of fresh) idsOf(storedIds, event.tenant, event.source).add(event.eventId);
+    for (let i = 0; i < batch.events.length; i++) {
+      if (!duplicate[i]) idsOf(storedIds, batch.events[i]!.tenant, batch.events[i]!.source).add(batch.events[i]!.eventId);
+    }
+    if (stagedEvents > 0) {
+      lastLogSeq = logSeq;
+      materializer.staged(logSeq, stagedEvents, stagedBytes);
+    }
+    checkpoints.wrote(bytes);
+    checkpoints.maybeCheckpoint(materializer.pendingEvents() === 0);
     return { duplicate };
   }
 
   async function listEvents(query: EventQuery): Promise<StoredEvent[]> {
+    await materializer.catchUp();
     const where: string[] = [];
     const params: Record<string, string | number> = { limit: query.limit };
     const filter = (column: string, name: string, value: string | number | undefined, op = '='): void => {
@@ -121,12 +164,16 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
 
   return {
     kind: 'duckdb',
-    ...createDuckDbCurationStore(db),
+    ...createDuckDbCurationStore(db, { beforeRead: () => materializer.catchUp() }),
     append,
     listEvents,
     listQuarantine,
     ping: async () => { await db.query('SELECT 1'); },
-    close: () => db.close(),
+    materialization: () => ({ pendingEvents: materializer.pendingEvents(), ...materializer.stats() }),
+    async close() {
+      await materializer.stop();
+      await db.close();
+    },
   };
 }
 
@@ -134,26 +181,34 @@ function idsKey(tenant: string, source: string): string {
   return `${tenant}\u0000${source}`;
 }
 
+/** Per event: already stored for its (tenant, source), or repeated earlier in the batch. */
+function markDuplicates(events: readonly IngestedEvent[], storedIds: Map<string, UuidSet>): boolean[] {
+  const duplicate: boolean[] = [];
+  const inBatch = new Map<string, Set<string>>();
+  for (const event of events) {
+    const key = idsKey(event.tenant, event.source);
+    const id = event.eventId.toLowerCase();
+    let seen = inBatch.get(key);
+    if (!seen) inBatch.set(key, (seen = new Set()));
+    const isDuplicate = seen.has(id) || (storedIds.get(key)?.has(id) ?? false);
+    duplicate.push(isDuplicate);
+    if (!isDuplicate) seen.add(id);
+  }
+  return duplicate;
+}
+
+/** The batch's bodies, or one body-less entry covering all events; malformed coverage counts as none. */
+function bodiesOf(batch: AppendBatch): readonly ReceivedBody[] {
+  const covered = batch.bodies?.reduce((n, b) => n + b.positions.length, 0);
+  if (batch.bodies && covered === batch.events.length) return batch.bodies;
+  return [{ json: null, positions: batch.events.map((_, i) => i) }];
+}
+
 function idsOf(map: Map<string, UuidSet>, tenant: string, source: string): UuidSet {
   const key = idsKey(tenant, source);
   let set = map.get(key);
   if (!set) map.set(key, (set = new UuidSet()));
   return set;
-}
-
-function eventRow(e: IngestedEvent, seq: number): Record<string, unknown> {
-  return {
-    s: seq, id: e.eventId, tn: e.tenant, src: e.source, t: e.type, o: e.occurredAt, se: e.sentAt, r: e.receivedAt,
-    ts: e.timestamp, u: e.userId, a: e.anonymousId, ss: e.sessionId, tr: e.traceId, p: e.parentId, ip: e.clientIp,
-    e: e.payload,
-  };
-}
-
-function quarantineRow(q: QuarantinedEvent, seq: number): Record<string, unknown> {
-  return {
-    s: seq, tn: q.tenant, src: q.source, r: q.receivedAt, id: q.eventId, c: q.code, ptr: q.pointer, m: q.message,
-    e: JSON.stringify(q.payload) ?? 'null',
-  };
 }
 
 function toStoredQuarantine(row: Row): StoredQuarantinedEvent {

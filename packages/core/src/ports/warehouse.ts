@@ -4,6 +4,23 @@ import type { CurationRun, ErasureRecord, Sample, StoredRuleset } from '../sampl
 export interface AppendBatch {
   events: readonly IngestedEvent[];
   quarantine: readonly QuarantinedEvent[];
+  /**
+   * Optional: the request bodies the events came from, in order; each covers the next
+   * `positions.length` entries of `events`. A store may keep these bytes instead of
+   * re-serialising every payload. Stores that do not use them ignore them.
+   */
+  bodies?: readonly ReceivedBody[];
+}
+
+/** A request body as received, for the events of a batch that came from it. */
+export interface ReceivedBody {
+  /**
+   * UTF-8 JSON of an object with exactly one top-level `events` array, whose entries (as JSON.parse
+   * reads them) are the covered events' payloads; null when the route kept no body.
+   */
+  json: Uint8Array | null;
+  /** For each covered event, in order, its index in that `events` array. */
+  positions: readonly number[];
 }
 
 export interface AppendOutcome {
@@ -70,12 +87,6 @@ export interface CurationStore {
   listCurationRuns(filter?: { rulesetName?: string; status?: CurationRun['status'] }): Promise<CurationRun[]>;
   /** Streams a run's samples ordered by sampleId. */
   scanSamples(scan: SampleScan): AsyncIterable<Sample[]>;
-  /**
-   * Writes a run's samples to a local Parquet file, ordered by sampleId, with three string
-   * columns: sample_id, split and sample (the Sample as JSON). Export reads it with DuckDB rather
-   * than scanning samples through JavaScript. Returns how many samples were written.
-   */
-  writeSamplesFile(scan: { runId: string }, path: string): Promise<number>;
   /**
    * Erasure, the one sanctioned exception to immutability: physically deletes the user's raw
    * events (all types except the erasure_request itself) and records an audit row.

@@ -5,6 +5,7 @@ import { isRfc3339DateTime } from '@sluice/schemas';
 import type { WriteKeyAuthenticator, WriteKeyIdentity } from '../authenticate-write-key.ts';
 import { assertEventCount, createEventIngestion } from '../ingest-events.ts';
 import type { IngestMetrics } from '../metrics.ts';
+import { unambiguousEventsBody } from '../received-body.ts';
 import { bearerToken } from '../write-keys.ts';
 
 export interface BatchRoutesOptions {
@@ -85,6 +86,7 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
       receivedAt,
       batchSentAt: typeof body.sent_at === 'string' ? Date.parse(body.sent_at) : null,
       clientIp: config.ingest.storeClientIp ? request.ip : null,
+      body: request.jsonBytes ? unambiguousEventsBody(request.jsonBytes) : null,
     });
   }
 

@@ -7,17 +7,30 @@ import { findJsonErrorPosition } from '../json-error-position.ts';
 
 const gunzipAsync = promisify(gunzip);
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The JSON body's bytes (decompressed), kept so the event log can store them as received. */
+    jsonBytes?: Buffer;
+  }
+}
+
 /**
  * JSON bodies, plain or gzip (`Content-Encoding: gzip`). The decompressed size is capped with
  * zlib's maxOutputLength, so a gzip bomb stops at the cap instead of filling memory. text/plain is
  * parsed the same way because navigator.sendBeacon cannot set a JSON content type without a CORS
  * preflight; routes decide which media types they take. Protobuf bodies (OTLP) get the same gzip
  * handling and cap and reach the route as a Buffer: only the route knows the message type.
+ * JSON bodies also stay on the request as bytes (`request.jsonBytes`).
  */
 export const bodyParserPlugin = fp(async (app: FastifyInstance, options: { maxBodyBytes: number }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
-    async (request: FastifyRequest, body: Buffer) => parseJson(await decode(request, body, options.maxBodyBytes, 'SLUICE_ERR_MALFORMED_JSON')));
+    async (request: FastifyRequest, body: Buffer) => {
+      const json = await decode(request, body, options.maxBodyBytes, 'SLUICE_ERR_MALFORMED_JSON');
+      const parsed = parseJson(json);
+      request.jsonBytes = json;
+      return parsed;
+    });
   app.addContentTypeParser('application/x-protobuf', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
     async (request: FastifyRequest, body: Buffer) => decode(request, body, options.maxBodyBytes, 'SLUICE_ERR_MALFORMED_PROTOBUF'));
 }, { name: 'sluice-body-parser' });
