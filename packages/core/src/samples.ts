@@ -113,7 +113,30 @@ export interface CurationRun {
 export interface ErasureRecord {
   tenant: string;
   userId: string;
+  /**
+   * The user's pseudonymous key as curation writes it into samples and lineage.parquet (split
+   * step), so published snapshots that hold the user can be found; null when unknown.
+   */
+  userKey: string | null;
   requestEventId: string;
   deletedEvents: number;
+  erasedAt: number;
+}
+
+/** The user of a published snapshot, by pseudonymous key, as export registers it. */
+export interface SnapshotUser {
+  tenant: string;
+  userKey: string;
+}
+
+/**
+ * A mark on a published snapshot: it holds samples of a user who was erased since. The snapshot's
+ * files are immutable and stay as they are; trainers drop the user's rows by `userKey` (the
+ * user_key column of lineage.parquet) or move to a snapshot exported after the erasure.
+ */
+export interface SnapshotErasure {
+  snapshotId: string;
+  userKey: string;
+  requestEventId: string;
   erasedAt: number;
 }

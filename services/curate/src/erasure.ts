@@ -1,22 +1,32 @@
 import type { CurationStore } from '@sluice/core';
+import { userKeyOf } from './assemble/signal-index.ts';
+import { userPseudonym } from './operators/user-pseudonym.ts';
+
+export interface ErasureOutcome {
+  tenant: string;
+  userId: string;
+  deletedEvents: number;
+}
 
 /**
  * Carries out every erasure request not yet honoured: the user's raw events are deleted (all but
- * the request itself, which stays as the record that they asked) and an audit row is written.
- * Runs as the first step of every curation run and as `sluice erase`.
+ * the request itself, which stays as the record that they asked) and an audit row is written
+ * with the user's pseudonymous key, which marks every published snapshot holding that key (the
+ * snapshot files are immutable and stay; see CurationStore.snapshotErasures). Runs as the first step of every curation run and as `sluice erase`.
  */
 export async function carryOutErasureRequests(
   store: Pick<CurationStore, 'scanEvents' | 'listErasures' | 'eraseUser' | 'maxIngestSeq'>,
-  options: { upToSeq?: number; now?: () => number } = {},
-): Promise<Array<{ tenant: string; userId: string; deletedEvents: number }>> {
+  options: { pseudonymKey: string; upToSeq?: number; now?: () => number },
+): Promise<ErasureOutcome[]> {
   const now = options.now ?? Date.now;
   const done = new Set((await store.listErasures()).map((e) => e.requestEventId));
   const upToSeq = options.upToSeq ?? await store.maxIngestSeq();
-  const erased: Array<{ tenant: string; userId: string; deletedEvents: number }> = [];
+  const erased: ErasureOutcome[] = [];
   for await (const chunk of store.scanEvents({ upToSeq, types: ['erasure_request'] })) {
     for (const request of chunk) {
       if (request.userId === null || done.has(request.eventId)) continue;
-      const record = await store.eraseUser({ tenant: request.tenant, userId: request.userId, requestEventId: request.eventId, erasedAt: now() });
+      const userKey = userPseudonym(options.pseudonymKey, userKeyOf({ userId: request.userId, anonymousId: null })!);
+      const record = await store.eraseUser({ tenant: request.tenant, userId: request.userId, userKey, requestEventId: request.eventId, erasedAt: now() });
       done.add(request.eventId);
       erased.push({ tenant: record.tenant, userId: record.userId, deletedEvents: record.deletedEvents });
     }

@@ -68,7 +68,7 @@ export async function runCuration(loaded: LoadedRuleset, deps: CurationDeps, opt
   const scope = tenant === undefined ? {} : { tenant };
 
   // Erasure first: requests are honoured before anything is read for training.
-  const erasures = options.dryRun ? 0 : (await carryOutErasureRequests(store, { upToSeq: watermark, now })).length;
+  const erasures = options.dryRun ? 0 : (await carryOutErasureRequests(store, { upToSeq: watermark, now, pseudonymKey: deps.pseudonymKey })).length;
   const index = new SignalIndex();
   for await (const chunk of store.scanEvents({ upToSeq: watermark, types: SIGNAL_TYPES, ...scope })) {
     for (const event of chunk) index.add(event);

@@ -1,4 +1,4 @@
-import type { BlobStore, Config, EventLog, Warehouse } from '@sluice/core';
+import type { BlobStore, Config, CurationStore, EventLog, Warehouse } from '@sluice/core';
 import { consolePlugin } from '@sluice/console';
 import { exportRoutes } from '@sluice/export';
 import type { EventValidator, SchemaSet } from '@sluice/schemas';
@@ -51,6 +51,8 @@ export async function buildIngestApp(config: Pick<Config, 'server' | 'ingest' | 
   if (deps.blobStore) {
     await app.register(exportRoutes, {
       blobStore: deps.blobStore, readTokens: config.export.readTokens, keyPrefix: config.export.prefix, presignSeconds: config.export.presignSeconds,
+      // Erasure marks live in the warehouse's snapshot registry (both warehouse adapters keep one).
+      ...(typeof (deps.warehouse as Partial<CurationStore>).snapshotErasures === 'function' && { erasures: deps.warehouse as unknown as CurationStore }),
     });
   }
   return app;

@@ -13,7 +13,7 @@ export const RULESET_COLUMNS = `name AS n, hash AS h, content AS body, source_te
 export const RUN_COLUMNS = `run_id AS id, ruleset_name AS rn, ruleset_hash AS rh, watermark AS wm, status AS st, stats AS sx,
   toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(finished_at) AS finished_ms`;
 
-export const ERASURE_COLUMNS = `tenant AS tn, user_id AS u, request_event_id AS req, deleted_events AS n,
+export const ERASURE_COLUMNS = `tenant AS tn, user_id AS u, user_key AS uk, request_event_id AS req, deleted_events AS n,
   toUnixTimestamp64Milli(erased_at) AS erased_ms`;
 
 export function rulesetRow(r: StoredRuleset): Row {
@@ -51,13 +51,13 @@ export function sampleRow(runId: string, s: Sample): Row {
 export function erasureRow(record: ErasureRecord, maxErasedSeq: number): Row {
   return {
     tenant: record.tenant, user_id: record.userId, request_event_id: record.requestEventId, deleted_events: record.deletedEvents,
-    erased_at: record.erasedAt, max_erased_seq: maxErasedSeq,
+    erased_at: record.erasedAt, max_erased_seq: maxErasedSeq, user_key: record.userKey,
   };
 }
 
 export function toErasure(row: Row): ErasureRecord {
   return {
-    tenant: row.tn as string, userId: row.u as string, requestEventId: row.req as string,
+    tenant: row.tn as string, userId: row.u as string, userKey: (row.uk as string | null) ?? null, requestEventId: row.req as string,
     deletedEvents: Number(row.n), erasedAt: Number(row.erased_ms),
   };
 }

@@ -1,4 +1,4 @@
-import type { CurationRun, CurationStore, ErasureRecord, EventScan, Sample, SampleScan, StoredEvent, StoredRuleset } from '@sluice/core';
+import type { CurationRun, CurationStore, ErasureRecord, EventScan, Sample, SampleScan, SnapshotUser, StoredEvent, StoredRuleset } from '@sluice/core';
 import { Conditions } from './conditions.ts';
 import {
   ERASURE_COLUMNS, RULESET_COLUMNS, RUN_COLUMNS, erasureRow, rowToken, rulesetRow, runRow, sampleRow, samplesToken, toErasure, toRuleset, toRun,
@@ -9,6 +9,7 @@ import type { Tables } from './tables.ts';
 
 const EVENT_BATCH = 5000;
 const SAMPLE_BATCH = 2000;
+const SNAPSHOT_USER_BATCH = 50_000;
 
 /**
  * The CurationStore port on ClickHouse, every statement through the one execution point. What
@@ -147,10 +148,26 @@ export function createClickHouseCurationStore(db: ClickHouseDatabase, tables: Ta
         `SELECT count() AS n, max(ingest_seq) AS top FROM ${tables.events} FINAL WHERE ${where}`, params);
       const deletedEvents = Number(counted?.n ?? 0);
       if (deletedEvents > 0) await db.mutate('eraseUser: delete', `DELETE FROM ${tables.events} WHERE ${where}`, params);
-      const record: ErasureRecord = { ...request, deletedEvents };
+      const record: ErasureRecord = { ...request, userKey: request.userKey ?? null, deletedEvents };
       const row = erasureRow(record, Number(counted?.top ?? 0));
       await db.insert('eraseUser: audit', tables.erasures, [row], rowToken('erasures', row));
       return record;
+    },
+
+    async registerSnapshotUsers(snapshotId: string, users: readonly SnapshotUser[]) {
+      for (let i = 0; i < users.length; i += SNAPSHOT_USER_BATCH) {
+        const rows = users.slice(i, i + SNAPSHOT_USER_BATCH).map((u) => ({ tenant: u.tenant, user_key: u.userKey, snapshot_id: snapshotId }));
+        await db.insert('registerSnapshotUsers', tables.snapshotUsers, rows, rowToken('snapshot_users', { snapshotId, i, rows }));
+      }
+    },
+
+    async snapshotErasures(snapshotIds: readonly string[]) {
+      if (snapshotIds.length === 0) return [];
+      const rows = await db.query<{ id: string; uk: string; req: string; erased_ms: number }>('snapshotErasures',
+        `SELECT u.snapshot_id AS id, e.user_key AS uk, e.request_event_id AS req, toUnixTimestamp64Milli(e.erased_at) AS erased_ms
+         FROM ${tables.snapshotUsers} AS u FINAL INNER JOIN ${tables.erasures} AS e ON e.tenant = u.tenant AND e.user_key = u.user_key
+         WHERE u.snapshot_id IN {ids:Array(String)} ORDER BY id, erased_ms, req`, { ids: [...snapshotIds] });
+      return rows.map((r) => ({ snapshotId: r.id, userKey: r.uk, requestEventId: r.req, erasedAt: Number(r.erased_ms) }));
     },
 
     async listErasures(tenant?: string) {

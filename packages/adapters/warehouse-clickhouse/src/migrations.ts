@@ -143,6 +143,24 @@ export const migrations: readonly Migration[] = [
       SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
     ],
   },
+  {
+    // The snapshot registry's side of erasure (CurationStore.registerSnapshotUsers / snapshotErasures).
+    // A snapshot id always holds the same users, so registering it again inserts equal rows, which
+    // ReplacingMergeTree on the whole row collapses.
+    id: 3,
+    name: 'snapshot registry: the users of each published snapshot; erasures remember the pseudonymous user key',
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t.snapshotUsers} (
+        tenant      LowCardinality(String),
+        user_key    String,
+        snapshot_id String
+      )
+      ENGINE = ReplacingMergeTree
+      ORDER BY (tenant, user_key, snapshot_id)
+      SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
+      `ALTER TABLE ${t.erasures} ADD COLUMN IF NOT EXISTS user_key Nullable(String)`,
+    ],
+  },
 ];
 
 /** Creates the database (when named and absent), schema_migrations, then every missing migration. */

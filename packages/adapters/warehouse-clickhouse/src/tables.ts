@@ -11,6 +11,7 @@ export interface Tables {
   curationRuns: string;
   samples: string;
   erasures: string;
+  snapshotUsers: string;
 }
 
 // ClickHouse accepts far more in a quoted identifier; config needs no more than this, and a
@@ -26,5 +27,6 @@ export function tablesIn(database: string | undefined): Tables {
   return {
     database: quoted, events: table('events'), quarantine: table('quarantine'), schemaMigrations: table('schema_migrations'),
     rulesets: table('rulesets'), curationRuns: table('curation_runs'), samples: table('samples'), erasures: table('erasures'),
+    snapshotUsers: table('snapshot_users'),
   };
 }

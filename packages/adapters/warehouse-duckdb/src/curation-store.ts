@@ -1,4 +1,4 @@
-import type { CurationRun, CurationStore, ErasureRecord, EventScan, Sample, SampleScan, StoredEvent, StoredRuleset } from '@sluice/core';
+import type { CurationRun, CurationStore, ErasureRecord, EventScan, Sample, SampleScan, SnapshotUser, StoredEvent, StoredRuleset } from '@sluice/core';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { DuckDbDatabase, Row } from './database.ts';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
@@ -105,6 +105,15 @@ export function createDuckDbCurationStore(db: DuckDbDatabase, hooks: { beforeRea
       }
     },
 
+    async writeSamplesFile(scan: { runId: string }, path: string) {
+      // A parallel COPY straight from the table; the file is an intermediate, only its rows and
+      // their order matter. No dictionaries: every sample's JSON is distinct, trying one is wasted work.
+      const [written] = await db.query<{ Count: bigint }>(
+        `COPY (SELECT sample_id, split, sample FROM samples WHERE run_id = $runId ORDER BY sample_id)
+         TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1)`, { runId: scan.runId });
+      return Number(written?.Count ?? 0);
+    },
+
     async eraseUser(request) {
       await hooks.beforeRead();
       return db.transaction(async () => {
@@ -112,20 +121,43 @@ export function createDuckDbCurationStore(db: DuckDbDatabase, hooks: { beforeRea
         const [counted] = await db.writeQuery<{ n: number; maxSeq: number }>(
           `SELECT count(*)::DOUBLE AS n, coalesce(max(ingest_seq), 0)::DOUBLE AS "maxSeq" FROM events WHERE ${where}`, [request.tenant, request.userId]);
         await db.run(`DELETE FROM events WHERE ${where}`, [request.tenant, request.userId]);
-        const record: ErasureRecord = { ...request, deletedEvents: counted?.n ?? 0 };
-        await db.run('INSERT INTO erasures VALUES ($1, $2, $3, $4, make_timestamp($5 * 1000), $6)',
-          [record.tenant, record.userId, record.requestEventId, record.deletedEvents, record.erasedAt, counted?.maxSeq ?? 0]);
+        const record: ErasureRecord = { ...request, userKey: request.userKey ?? null, deletedEvents: counted?.n ?? 0 };
+        await db.run(`INSERT INTO erasures (tenant, user_id, request_event_id, deleted_events, erased_at, max_erased_seq, user_key)
+          VALUES ($1, $2, $3, $4, make_timestamp($5 * 1000), $6, $7)`,
+          [record.tenant, record.userId, record.requestEventId, record.deletedEvents, record.erasedAt, counted?.maxSeq ?? 0, record.userKey]);
         return record;
       });
     },
 
     async listErasures(tenant?: string) {
       const rows = await db.query(
-        `SELECT tenant, user_id, request_event_id, deleted_events::DOUBLE AS deleted_events, epoch_ms(erased_at)::DOUBLE AS erased_at
+        `SELECT tenant, user_id, user_key, request_event_id, deleted_events::DOUBLE AS deleted_events, epoch_ms(erased_at)::DOUBLE AS erased_at
          FROM erasures ${tenant === undefined ? '' : 'WHERE tenant = $tenant'} ORDER BY erased_at DESC`, tenant === undefined ? {} : { tenant });
       return rows.map((r) => ({
-        tenant: r.tenant as string, userId: r.user_id as string, requestEventId: r.request_event_id as string,
+        tenant: r.tenant as string, userId: r.user_id as string, userKey: (r.user_key as string | null) ?? null, requestEventId: r.request_event_id as string,
         deletedEvents: r.deleted_events as number, erasedAt: r.erased_at as number,
+      }));
+    },
+
+    async registerSnapshotUsers(snapshotId: string, users: readonly SnapshotUser[]) {
+      await db.transaction(async () => {
+        await db.run('DELETE FROM snapshot_users WHERE snapshot_id = $1', [snapshotId]);
+        if (users.length === 0) return;
+        await db.run(`INSERT INTO snapshot_users SELECT $1, tenant, "userKey"
+          FROM (SELECT unnest(from_json($2::VARCHAR, '[{"tenant": "VARCHAR", "userKey": "VARCHAR"}]'), recursive := true))`,
+          [snapshotId, JSON.stringify(users)]);
+      });
+    },
+
+    async snapshotErasures(snapshotIds: readonly string[]) {
+      if (snapshotIds.length === 0) return [];
+      const rows = await db.query(
+        `SELECT u.snapshot_id, e.user_key, e.request_event_id, epoch_ms(e.erased_at)::DOUBLE AS erased_at
+         FROM snapshot_users u JOIN erasures e ON e.tenant = u.tenant AND e.user_key = u.user_key
+         WHERE list_contains($ids::VARCHAR[], u.snapshot_id) ORDER BY u.snapshot_id, e.erased_at, e.request_event_id`,
+        { ids: listValue([...snapshotIds]) });
+      return rows.map((r) => ({
+        snapshotId: r.snapshot_id as string, userKey: r.user_key as string, requestEventId: r.request_event_id as string, erasedAt: r.erased_at as number,
       }));
     },
   };

@@ -105,4 +105,18 @@ export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }
       );
     `,
   },
+  {
+    id: 5,
+    name: 'snapshot registry: the users of each published snapshot; erasures remember the pseudonymous user key',
+    // Export registers a snapshot's (tenant, user_key) pairs before publishing it; an erasure
+    // records the user's key, and a snapshot holding that key is marked (CurationStore.snapshotErasures).
+    sql: `
+      CREATE TABLE snapshot_users (
+        snapshot_id VARCHAR NOT NULL,
+        tenant      VARCHAR NOT NULL,
+        user_key    VARCHAR NOT NULL
+      );
+      ALTER TABLE erasures ADD COLUMN user_key VARCHAR;
+    `,
+  },
 ];

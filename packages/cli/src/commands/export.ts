@@ -69,4 +69,8 @@ export async function pullCommand(args: string[]): Promise<void> {
   });
   if (tty) process.stderr.write('\n');
   console.log(`pulled snapshot ${pulled.id} into ${pulled.dir}: ${pulled.files} files verified (${pulled.filesKept} already present, ${pulled.filesResumed} resumed)`);
+  if (pulled.erasedUsers?.length) {
+    console.error(`warning: ${pulled.erasedUsers.length} user(s) of snapshot ${pulled.id} were erased since it was published; drop their rows `
+      + `(lineage.parquet user_key in ${pulled.erasedUsers.map((u) => u.user_key).join(', ')}) or pull a newer snapshot`);
+  }
 }

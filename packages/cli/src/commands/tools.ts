@@ -39,9 +39,9 @@ export async function eraseCommand(_args: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const store = await openEmbeddedWarehouse(config);
   try {
-    const erased = await carryOutErasureRequests(store);
+    const erased = await carryOutErasureRequests(store, { pseudonymKey: config.curation.pseudonymKey });
     for (const e of erased) console.log(JSON.stringify(e));
-    console.error(`${erased.length} erasure request(s) carried out`);
+    console.error(`${erased.length} erasure request(s) carried out; published snapshots holding these users are marked (GET /v1/snapshots/<id>/erasures)`);
   } finally {
     await store.close();
   }

@@ -1,5 +1,5 @@
 import type { IngestedEvent, QuarantinedEvent, StoredEvent, StoredQuarantinedEvent } from '../events.ts';
-import type { CurationRun, ErasureRecord, Sample, StoredRuleset } from '../samples.ts';
+import type { CurationRun, ErasureRecord, Sample, SnapshotErasure, SnapshotUser, StoredRuleset } from '../samples.ts';
 
 export interface AppendBatch {
   events: readonly IngestedEvent[];
@@ -88,11 +88,29 @@ export interface CurationStore {
   /** Streams a run's samples ordered by sampleId. */
   scanSamples(scan: SampleScan): AsyncIterable<Sample[]>;
   /**
+   * Writes a run's samples to a local Parquet file, ordered by sampleId, with three string
+   * columns: sample_id, split and sample (the Sample as JSON). Export reads it with DuckDB rather
+   * than scanning samples through JavaScript. Returns how many samples were written.
+   */
+  writeSamplesFile(scan: { runId: string }, path: string): Promise<number>;
+  /**
    * Erasure, the one sanctioned exception to immutability: physically deletes the user's raw
    * events (all types except the erasure_request itself) and records an audit row.
    */
-  eraseUser(request: { tenant: string; userId: string; requestEventId: string; erasedAt: number }): Promise<ErasureRecord>;
+  eraseUser(request: { tenant: string; userId: string; userKey?: string | null; requestEventId: string; erasedAt: number }): Promise<ErasureRecord>;
   listErasures(tenant?: string): Promise<ErasureRecord[]>;
+  /**
+   * The snapshot registry's side of erasure: export records which users (pseudonymous keys) a
+   * snapshot holds before publishing it. A snapshot id always holds the same users, so
+   * registering it again changes nothing.
+   */
+  registerSnapshotUsers(snapshotId: string, users: readonly SnapshotUser[]): Promise<void>;
+  /**
+   * The marks on these snapshots: one per (snapshot, erasure) where the erased user (same tenant
+   * and user key) is among the snapshot's registered users, whichever came first. Ordered by
+   * snapshot, then erasure time.
+   */
+  snapshotErasures(snapshotIds: readonly string[]): Promise<SnapshotErasure[]>;
 }
 
 /**

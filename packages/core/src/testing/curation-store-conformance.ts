@@ -113,7 +113,26 @@ export function runCurationStoreConformance(name: string, createHarness: () => P
       assert.equal(record.deletedEvents, 2);
       const left = await collect(store.scanEvents({ upToSeq: await store.maxIngestSeq(), tenant }));
       assert.deepEqual(left.rows.map((e) => [e.userId, e.type]).sort(), [['gone', 'erasure_request'], ['stays', 'generation']]);
-      assert.deepEqual(await store.listErasures(tenant), [{ tenant, userId: 'gone', requestEventId: request.eventId, deletedEvents: 2, erasedAt: 1234 }]);
+      assert.deepEqual(await store.listErasures(tenant), [{ tenant, userId: 'gone', userKey: null, requestEventId: request.eventId, deletedEvents: 2, erasedAt: 1234 }]);
+    });
+
+    test('an erasure marks the registered snapshots that hold the user, before or after it, in that tenant only', async () => {
+      const tenant = `t${randomUUID().slice(0, 6)}`;
+      const other = `t${randomUUID().slice(0, 6)}`;
+      const [before, after, elsewhere, without] = ['a', 'b', 'c', 'd'].map((x) => `snap-${x}${randomUUID().slice(0, 8)}`) as [string, string, string, string];
+      await store.registerSnapshotUsers(before, [{ tenant, userKey: 'u_gone' }, { tenant, userKey: 'u_stays' }]);
+      await store.registerSnapshotUsers(before, [{ tenant, userKey: 'u_gone' }, { tenant, userKey: 'u_stays' }]);
+      await store.registerSnapshotUsers(elsewhere, [{ tenant: other, userKey: 'u_gone' }]);
+      await store.registerSnapshotUsers(without, [{ tenant, userKey: 'u_stays' }]);
+      const record = await store.eraseUser({ tenant, userId: 'gone', userKey: 'u_gone', requestEventId: randomUUID(), erasedAt: 5000 });
+      assert.equal(record.userKey, 'u_gone');
+      assert.equal((await store.listErasures(tenant))[0]?.userKey, 'u_gone');
+      // A snapshot published later from samples that still hold the user is marked as well.
+      await store.registerSnapshotUsers(after, [{ tenant, userKey: 'u_gone' }]);
+      const mark = { userKey: 'u_gone', requestEventId: record.requestEventId, erasedAt: 5000 };
+      assert.deepEqual(await store.snapshotErasures([before, after, elsewhere, without]),
+        [{ snapshotId: before, ...mark }, { snapshotId: after, ...mark }].sort((a, b) => (a.snapshotId < b.snapshotId ? -1 : 1)));
+      assert.deepEqual(await store.snapshotErasures([]), []);
     });
 
     test('erasing the newest events never lets their sequence numbers be handed out again', async () => {

@@ -2,6 +2,7 @@ import type { Sample } from '@sluice/core';
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { keep, type SampleStep } from './step.ts';
+import { userPseudonym } from './user-pseudonym.ts';
 
 /**
  * `split`: deterministic train / eval assignment by a hash of the user (or session), so one user's
@@ -26,7 +27,7 @@ export function createSplitStep(section: SplitSection, deps: { pseudonymKey: str
     run(sample: Sample) {
       const key = section.by === 'user' ? sample.userKey ?? sample.sessionId ?? sample.sampleId : sample.sessionId ?? sample.userKey ?? sample.sampleId;
       const split = bucket(`${section.seed}\u0000${key}`) < section.eval_fraction ? section.names.eval : section.names.train;
-      const userKey = sample.userKey === null ? null : `u_${createHmac('sha256', deps.pseudonymKey).update(`user:${sample.userKey}`).digest('hex').slice(0, 16)}`;
+      const userKey = sample.userKey === null ? null : userPseudonym(deps.pseudonymKey, sample.userKey);
       return keep({ ...sample, split, userKey });
     },
   };

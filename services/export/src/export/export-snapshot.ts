@@ -14,6 +14,7 @@ import { codeVersion } from '../version.ts';
 import { removeQuietly, uploadFiles } from './publish-files.ts';
 import { resolveRun, rulesetOf } from './resolve-run.ts';
 import { loadSamples } from './load-samples.ts';
+import { snapshotUsers } from './snapshot-users.ts';
 import { fileDigest, writeLocalFiles, type LocalFile } from './write-local-files.ts';
 
 const MiB = 1024 * 1024;
@@ -135,6 +136,8 @@ export async function exportSnapshot(options: ExportSnapshotOptions): Promise<Ex
       const { files, counts } = await writeLocalFiles(engine, formats, outDir, {
         shardTargetBytes: exportConfig.shard_target_bytes, rowGroupTargetBytes: exportConfig.row_group_target_bytes,
       }, (file) => options.onProgress?.({ phase: 'writing', file }));
+      // Registered before anything is published, so an erasure always finds the snapshot.
+      await store.registerSnapshotUsers(id, await snapshotUsers(engine, formats));
       manifest = {
         manifest_version: 1, id, name: options.name, status: 'ready', created_at: createdAt,
         ruleset: { name: ruleset.name, hash: ruleset.hash, content: JSON.parse(ruleset.content) as unknown, source_text: ruleset.sourceText },

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { SluiceError, isSluiceError, type BlobStore } from '@sluice/core';
+import { SluiceError, isSluiceError, type BlobStore, type CurationStore } from '@sluice/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { contentTypeOf } from '../export/publish-files.ts';
@@ -18,6 +18,11 @@ export interface ExportRoutesOptions {
   keyPrefix?: string;
   /** Lifetime of presigned URLs handed out when the store is S3; default 15 minutes. */
   presignSeconds?: number;
+  /**
+   * The warehouse's snapshot registry, for the erasure marks (erasures of users a snapshot holds).
+   * Without it the erasures route answers SLUICE_ERR_FEATURE_UNAVAILABLE and listings carry no flag.
+   */
+  erasures?: Pick<CurationStore, 'snapshotErasures'>;
 }
 
 const fileQuery = z.strictObject({ redirect: z.enum(['true', 'false', '1', '0']).optional() });
@@ -26,7 +31,8 @@ const fileQuery = z.strictObject({ redirect: z.enum(['true', 'false', '1', '0'])
  * Trainer access to published snapshots, behind read tokens scoped per dataset:
  *   GET /v1/datasets                      datasets the token may read
  *   GET /v1/datasets/:name/snapshots      snapshots (newest first) and tags
- *   GET /v1/snapshots/:id                 the manifest of a ready snapshot
+ *   GET /v1/snapshots/:id                 the manifest of a ready snapshot (x-sluice-contains-erased-users header)
+ *   GET /v1/snapshots/:id/erasures        users of the snapshot erased since (by lineage user_key)
  *   GET /v1/snapshots/:id/files/*         a file: 302 to a presigned URL (S3), or streamed with Range
  * An encapsulated plugin (not fastify-plugin): its auth hook must cover these routes only.
  */
@@ -70,12 +76,39 @@ export async function exportRoutes(app: FastifyInstance, options: ExportRoutesOp
     requireDataset(request, name);
     if (!(await catalog.datasetExists(name))) throw new SluiceError('SLUICE_ERR_DATASET_NOT_FOUND', `no dataset ${name}`);
     const [snapshots, tags] = await Promise.all([catalog.listSnapshots(name), catalog.listTags(name)]);
-    return { name, tags: Object.fromEntries(tags.map((t) => [t.tag, t.snapshot_id]).sort()), snapshots };
+    const marked = options.erasures ? new Set((await options.erasures.snapshotErasures(snapshots.map((s) => s.id))).map((e) => e.snapshotId)) : null;
+    return {
+      name, tags: Object.fromEntries(tags.map((t) => [t.tag, t.snapshot_id]).sort()),
+      snapshots: marked ? snapshots.map((s) => ({ ...s, contains_erased_users: marked.has(s.id) })) : snapshots,
+    };
   });
 
   app.get<{ Params: { id: string } }>('/v1/snapshots/:id', {
     schema: { summary: 'The manifest of a ready snapshot', tags: ['snapshots'], security },
-  }, async (request) => readySnapshot(request, request.params.id));
+  }, async (request, reply) => {
+    const manifest = await readySnapshot(request, request.params.id);
+    if (options.erasures) {
+      const marks = await options.erasures.snapshotErasures([manifest.id]);
+      void reply.header('x-sluice-contains-erased-users', String(marks.length > 0));
+    }
+    return manifest;
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/snapshots/:id/erasures', {
+    schema: {
+      summary: 'Users of a ready snapshot erased since it was published (the files stay as they are)', tags: ['snapshots'], security,
+      description: 'Drop the rows whose lineage.parquet user_key is listed, or pull a snapshot exported after the erasure.',
+    },
+  }, async (request) => {
+    const manifest = await readySnapshot(request, request.params.id);
+    if (!options.erasures) throw new SluiceError('SLUICE_ERR_FEATURE_UNAVAILABLE', 'this server was given no warehouse to read erasure marks from');
+    const marks = await options.erasures.snapshotErasures([manifest.id]);
+    return {
+      snapshot_id: manifest.id,
+      contains_erased_users: marks.length > 0,
+      erased_users: marks.map((m) => ({ user_key: m.userKey, erased_at: new Date(m.erasedAt).toISOString() })),
+    };
+  });
 
   // GET and HEAD declared together: Fastify's automatic HEAD route would read the whole file
   // just to discard it, and report a content-length of 0.

@@ -39,6 +39,11 @@ export interface PulledSnapshot {
   bytesDownloaded: number;
   filesResumed: number;
   filesKept: number;
+  /**
+   * Users of the snapshot erased since it was published (drop their rows by lineage.parquet
+   * user_key); null when the server keeps no erasure marks.
+   */
+  erasedUsers: { user_key: string; erased_at: string }[] | null;
 }
 
 /**
@@ -79,7 +84,18 @@ export async function pullSnapshot(options: PullSnapshotOptions): Promise<Pulled
   await writeFile(`${manifestPath}.part`, JSON.stringify(manifest, null, 2) + '\n');
   await rename(`${manifestPath}.part`, manifestPath);
   report(null, manifest.files.length);
-  return { id, dir: options.to, manifest, files: manifest.files.length, bytesDownloaded, filesResumed, filesKept };
+  const erasedUsers = await erasureMarks(client, id);
+  return { id, dir: options.to, manifest, files: manifest.files.length, bytesDownloaded, filesResumed, filesKept, erasedUsers };
+}
+
+async function erasureMarks(client: SnapshotClient, id: string): Promise<PulledSnapshot['erasedUsers']> {
+  // 501: the server has no warehouse to read marks from; 404: a server from before erasure marks.
+  const response = await client.request(`/v1/snapshots/${encodeURIComponent(id)}/erasures`, {}, [200, 404, 501]);
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return null;
+  }
+  return ((await response.json()) as { erased_users: { user_key: string; erased_at: string }[] }).erased_users;
 }
 
 async function resolveTag(client: SnapshotClient, name: string, tag: string): Promise<string> {

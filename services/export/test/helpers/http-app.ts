@@ -1,4 +1,4 @@
-import type { BlobStore } from '@sluice/core';
+import type { BlobStore, CurationStore } from '@sluice/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { errorHandlerPlugin } from '../../../ingest/src/plugins/error-handler.ts';
 import { exportRoutes } from '../../src/http/export-routes.ts';
@@ -14,10 +14,10 @@ export const readTokens: ReadToken[] = [
 ];
 
 /** The app as ingest builds it: the real error handler, then the export routes. */
-export async function buildApp(blobStore: BlobStore): Promise<FastifyInstance> {
+export async function buildApp(blobStore: BlobStore, erasures?: Pick<CurationStore, 'snapshotErasures'>): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   await app.register(errorHandlerPlugin);
-  await app.register(exportRoutes, { blobStore, readTokens });
+  await app.register(exportRoutes, { blobStore, readTokens, ...(erasures && { erasures }) });
   await app.ready();
   return app;
 }
