@@ -26,31 +26,37 @@ export interface DigitRuns {
   digitsToChainEnd: number[];
 }
 
-// A chain: digit runs joined by one or two of ' ', '.', '(', ')', '-', the separators the digit
-// patterns allow between two groups ('(415) 555-0132': ') ' is two). One match per chain, and no
-// backtracking beyond the two joiner characters, so the scan is linear.
-const chainPattern = /\d+(?:[ .()-]{1,2}\d+)*/g;
-
-/** Fewer characters than this hold neither nine digits nor four runs. */
-const minKeptChainLength = 7;
-const minKeptDigits = 9;
-const minKeptRuns = 4;
+// A chain is a maximal sequence of digit runs joined by one or two of ' ', '.', '(', ')', '-', the
+// separators the digit patterns allow between two groups ('(415) 555-0132': ') ' is two). The
+// pattern matches the kept chains only, whole: from a chain start (no digit and at most two joiners
+// before it), four runs or more, or nine digits or more; or any chain right after '+' or a capital.
+// Every alternative is greedy to the end of the chain, and a failed attempt reads at most one short
+// chain, so the scan is linear. `test` rather than `exec`: chat text holds dozens of chains per
+// kilobyte, and a match array for each is most of the garbage a text makes.
+const keptChainPattern = /(?<!\d[ .()-]{0,2})(?:\d+(?:[ .()-]{1,2}\d+){3,}|\d(?:[ .()-]{0,2}\d){8,})|(?<=[+A-Z])\d+(?:[ .()-]{1,2}\d+)*/g;
 
 export function indexDigitRuns(text: string): DigitRuns {
   const runs: DigitRuns = { count: 0, starts: [], ends: [], chainLast: [], digitsToChainEnd: [] };
-  chainPattern.lastIndex = 0;
-  let chain: RegExpExecArray | null;
-  while ((chain = chainPattern.exec(text)) !== null) {
-    const start = chain.index;
-    const end = start + chain[0].length;
-    const before = text.charCodeAt(start - 1);
-    const prefixed = before === 43 || (before >= 65 && before <= 90); // '+', A-Z
-    if (end - start >= minKeptChainLength || prefixed) addChain(runs, text, start, end, prefixed);
+  keptChainPattern.lastIndex = 0;
+  while (keptChainPattern.test(text)) {
+    const end = keptChainPattern.lastIndex;
+    addChain(runs, text, chainStartBefore(text, end), end);
   }
   return runs;
 }
 
-function addChain(runs: DigitRuns, text: string, chainStart: number, chainEnd: number, prefixed: boolean): void {
+/** Where the chain ending at `end` starts: walks back over runs and joiner gaps of one or two. */
+function chainStartBefore(text: string, end: number): number {
+  let i = end;
+  for (;;) {
+    while (i > 0 && isDigit(text.charCodeAt(i - 1))) i--;
+    if (isJoiner(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i - 2))) i -= 1;
+    else if (isJoiner(text.charCodeAt(i - 1)) && isJoiner(text.charCodeAt(i - 2)) && isDigit(text.charCodeAt(i - 3))) i -= 2;
+    else return i;
+  }
+}
+
+function addChain(runs: DigitRuns, text: string, chainStart: number, chainEnd: number): void {
   const first = runs.count;
   let digits = 0;
   let i = chainStart;
@@ -63,12 +69,6 @@ function addChain(runs: DigitRuns, text: string, chainStart: number, chainEnd: n
     digits += i - start;
     while (i < chainEnd && !isDigit(text.charCodeAt(i))) i++; // the joiner
   }
-  if (!prefixed && digits < minKeptDigits && runs.count - first < minKeptRuns) {
-    runs.count = first; // no detector can use this chain
-    runs.starts.length = first;
-    runs.ends.length = first;
-    return;
-  }
   const last = runs.count - 1;
   let remaining = digits;
   for (let k = first; k <= last; k++) {
@@ -76,6 +76,10 @@ function addChain(runs: DigitRuns, text: string, chainStart: number, chainEnd: n
     runs.digitsToChainEnd.push(remaining);
     remaining -= (runs.ends[k] as number) - (runs.starts[k] as number);
   }
+}
+
+function isJoiner(code: number): boolean {
+  return code === 32 || code === 46 || code === 40 || code === 41 || code === 45; // ' ' . ( ) -
 }
 
 function isDigit(code: number): boolean {

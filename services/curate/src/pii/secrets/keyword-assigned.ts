@@ -1,6 +1,7 @@
 import { isWordCode } from '../text-profile.ts';
 import type { Span } from '../types.ts';
 import { characterClassCount, looksRandom, shannonEntropy } from './entropy.ts';
+import type { SecretTriggers } from './triggers.ts';
 
 /*
  * Values assigned to a credential-sounding name in .env files, YAML, JSON, code and headers:
@@ -10,15 +11,11 @@ import { characterClassCount, looksRandom, shannonEntropy } from './entropy.ts';
  * operator and the value, so the cost per keyword is constant and the whole pass linear. Only the
  * value is redacted: the name is useful context for training.
  */
-// passw(or)d, passphrase, pwd, private key, secret, token, api/access/auth key, credential(s),
-// spelled as a trie: a fifth faster than the flat alternation on chat text.
-const keywordPattern = /p(?:ass(?:w(?:or)?d|phrase)|wd|rivate[_.-]?key)|secret|token|a(?:pi|ccess|uth)[_.-]?key|credentials?/gi;
 const passwordKeyword = /^(?:passw|passphrase|pwd)/i;
 const awsSecretName = /secret[_.-]?access[_.-]?key/i;
 const bearerPattern = /\bBearer[ \t]+([A-Za-z0-9._~+/-]{16,2048}=*)/g;
 const basicPattern = /\bBasic[ \t]+([A-Za-z0-9+/]{8,1024}={0,2})(?![A-Za-z0-9+/=])/g;
 
-const otherCredentialHint = /B(?:earer|asic)|\[(?<=Key \[)|-[pu]/;
 // Pagination cursors: 'page', 'continuation', 'pagination', 'next', 'sync' or 'cursor' right before 'token'.
 const paginationWordBefore = /(?:page|continuation|pagination|next|sync|cursor)[_.-]?$/i;
 // The `aws configure` prompt: 'AWS Secret Access Key [None]: …' (or '[****************ABCD]').
@@ -31,28 +28,36 @@ const maxNameTail = 40; // 'secret' in 'client_secret_for_the_billing_service'
 const maxGap = 10; // spaces around the operator
 const maxValueLength = 256;
 
-export function findKeywordAssignedSecrets(text: string, out: Span[]): void {
-  findAssignments(text, out);
-  // One scan tells whether any of the rules below can match (one chat text in ten); every password
-  // flag holds '-p' (-p, --password) or '-u' (curl -u, --user).
-  if (!otherCredentialHint.test(text)) return;
+export function findKeywordAssignedSecrets(text: string, triggers: SecretTriggers, out: Span[]): void {
+  findAssignments(text, triggers, out);
+  // The trigger scan tells whether any of the rules below can match (one chat text in ten); every
+  // password flag holds '-p' (-p, --password) or '-u' (curl -u, --user).
+  if (!triggers.credentialHint) return;
   if (text.includes('Bearer')) findHeaderCredentials(bearerPattern, 'bearer_token', looksRandom, text, out);
   if (text.includes('Basic')) findHeaderCredentials(basicPattern, 'basic_auth', decodesToUserAndPassword, text, out);
   if (text.includes('Key [')) findHeaderCredentials(awsConfigurePattern, 'aws_secret_access_key', isAwsSecretKeyShape, text, out);
   if (text.includes('-p') || text.includes('-u')) findCliPasswords(text, out);
 }
 
-function findAssignments(text: string, out: Span[]): void {
-  keywordPattern.lastIndex = 0;
-  let match: RegExpExecArray | null;
-  while ((match = keywordPattern.exec(text)) !== null) {
-    const keywordEnd = match.index + match[0].length;
+/**
+ * The keywords come from the trigger scan, in text order. A keyword inside a value already read
+ * is skipped (SECRET_TOKEN=…: one finding); no keyword straddles the end of a value (a quote, a
+ * terminator or the text end is there), so the keywords after it are those a scan resumed there
+ * would find.
+ */
+function findAssignments(text: string, triggers: SecretTriggers, out: Span[]): void {
+  let skipUntil = 0;
+  for (let k = 0; k < triggers.keywordStarts.length; k++) {
+    const keywordStart = triggers.keywordStarts[k] as number;
+    const keywordEnd = triggers.keywordEnds[k] as number;
+    if (keywordStart < skipUntil) continue;
     const value = assignedValue(text, keywordEnd);
     if (value === undefined) continue;
-    keywordPattern.lastIndex = Math.max(keywordPattern.lastIndex, value.end); // SECRET_TOKEN=…: one finding
-    if (value.nameEnd === keywordEnd && isPaginationTokenName(text, match.index, match[0])) continue;
-    const isPassword = passwordKeyword.test(match[0]);
-    const name = text.slice(Math.max(0, match.index - maxNameLength), value.nameEnd);
+    skipUntil = value.end;
+    const keyword = text.slice(keywordStart, keywordEnd);
+    if (value.nameEnd === keywordEnd && isPaginationTokenName(text, keywordStart, keyword)) continue;
+    const isPassword = passwordKeyword.test(keyword);
+    const name = text.slice(Math.max(0, keywordStart - maxNameLength), value.nameEnd);
     const isAwsSecret = awsSecretName.test(name);
     if (!isPlausibleSecret(value.text, isPassword, value.quoted) && !(isAwsSecret && isAwsSecretKeyShape(value.text) && !placeholderWords.test(value.text))) continue;
     const subtype = isAwsSecret ? 'aws_secret_access_key' : isPassword ? 'password' : 'assigned_secret';
