@@ -96,7 +96,7 @@ async function landRound(round: number): Promise<LanderRun> {
     },
     ping: () => warehouse.ping(),
   };
-  const lander = createLander({ brokers, ...names, groupId: `bench-land-${run}-${round}`, maxBatchMessages: batchSize }, { warehouse: recording, log: silentLog });
+  const lander = createLander({ brokers, ...names, groupId: `bench-land-${run}-${round}`, maxBatchEvents: batchSize }, { warehouse: recording, log: silentLog });
   const startedAt = performance.now();
   await lander.start();
   const joinedAt = performance.now(); // consuming; the group join itself may still be under way

@@ -50,7 +50,7 @@ const counting = {
   },
   ping: () => warehouse.ping(),
 };
-const lander = createLander({ brokers, ...names, groupId: `bench-${run}`, maxBatchMessages: Number(values.batch) }, { warehouse: counting, log: silentLog });
+const lander = createLander({ brokers, ...names, groupId: `bench-${run}`, maxBatchEvents: Number(values.batch) }, { warehouse: counting, log: silentLog });
 const started = performance.now();
 await lander.start();
 const joined = performance.now();

@@ -50,8 +50,8 @@ export async function openConsumption(options: ResolvedLanderOptions, onRebalanc
       // The broker answers a fetch as soon as it has data, or after this long without; short, so a
       // stop or a rebalance never waits on a long poll even when batches wait longer.
       maxWaitTime: Math.min(options.maxWaitMs, 1000),
-      // Prefetch about one batch while the previous one is being landed.
-      highWaterMark: options.maxBatchMessages,
+      // Prefetch while the previous batch is being landed (messages, each one or more events).
+      highWaterMark: options.maxBatchEvents,
     });
     const logStartOffset = async (topic: string, partition: number): Promise<bigint> => {
       const earliest = await consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp: ListOffsetTimestamps.EARLIEST });

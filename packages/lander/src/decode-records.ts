@@ -1,5 +1,5 @@
 import type { IngestedEvent, QuarantinedEvent } from '@sluice/core';
-import { decodeEventMessage, decodeQuarantineMessage, SCHEMA_HEADER } from '@sluice/event-log-kafka';
+import { decodeQuarantineMessage, eventLinesOf, SCHEMA_HEADER } from '@sluice/event-log-kafka';
 import { ingestedEventProblem, quarantinedEventProblem, type RecordProblem } from './record-checks.ts';
 
 /** One Kafka message as the lander keeps it until it is landed. */
@@ -20,41 +20,73 @@ export interface KafkaRecord {
  */
 export type QuarantineOrigin = 'topic' | 'poison' | 'refused';
 
-/** What one message becomes in the warehouse: an event, or a quarantine row. */
-export type LandingItem =
-  | { offset: bigint; event: IngestedEvent; quarantine?: undefined }
-  | { offset: bigint; event?: undefined; quarantine: QuarantinedEvent; origin: QuarantineOrigin };
+/** Where an item comes from: a message, and its line in it (a message may hold several events). */
+export interface ItemSource {
+  record: KafkaRecord;
+  /** 0-based line of the message this item was decoded from. */
+  line: number;
+  /** Lines the message holds; 1 for a per-event message. */
+  lines: number;
+}
+
+/** What one event of a message becomes in the warehouse: an event, or a quarantine row. */
+export type LandingItem = ItemSource & (
+  | { event: IngestedEvent; quarantine?: undefined }
+  | { event?: undefined; quarantine: QuarantinedEvent; origin: QuarantineOrigin }
+);
 
 export const POISON_CODE = 'SLUICE_ERR_EVENT_INVALID';
 
 /**
- * Decodes a message of the events topic into an event, or of the quarantine topic into a
- * quarantine row. Anything else — bytes that are not JSON, an unknown `sluice-schema` version, a
- * record of the wrong shape — is poison: it becomes a quarantine row that keeps the raw value, so
- * it lands with its batch and never blocks the partition.
+ * Decodes a message of the events topic into its events (one per line), or a message of the
+ * quarantine topic into a quarantine row. Anything else — bytes that are not JSON, an unknown
+ * `sluice-schema` version, a record of the wrong shape — is poison: it becomes a quarantine row
+ * that keeps the raw text, so it lands with its batch and never blocks the partition. A broken
+ * line costs only itself: the other lines of its message land as events.
  */
-export function decodeRecord(record: KafkaRecord, quarantineTopic: string): LandingItem {
+export function decodeRecord(record: KafkaRecord, quarantineTopic: string): LandingItem[] {
   const schema = record.headers.get(SCHEMA_HEADER);
-  const isQuarantine = record.topic === quarantineTopic;
+  const value = record.value ?? '';
+  if (record.topic === quarantineTopic) {
+    const source = { record, line: 0, lines: 1 };
+    let parsed: unknown;
+    try {
+      parsed = decodeQuarantineMessage(value, schema);
+    } catch (error) {
+      return [{ ...source, quarantine: poisonRow(source, value, undefined, { pointer: '', reason: reasonOf(error) }), origin: 'poison' }];
+    }
+    const problem = quarantinedEventProblem(parsed);
+    if (problem !== undefined) return [{ ...source, quarantine: poisonRow(source, value, parsed, problem), origin: 'poison' }];
+    return [{ ...source, quarantine: parsed as QuarantinedEvent, origin: 'topic' }];
+  }
+  let lines: string[];
+  try {
+    lines = eventLinesOf(value, schema);
+  } catch (error) {
+    const source = { record, line: 0, lines: 1 };
+    return [{ ...source, quarantine: poisonRow(source, value, undefined, { pointer: '', reason: reasonOf(error) }), origin: 'poison' }];
+  }
+  return lines.map((text, line) => decodeEventLine({ record, line, lines: lines.length }, text));
+}
+
+function decodeEventLine(source: ItemSource, text: string): LandingItem {
   let parsed: unknown;
   try {
-    parsed = isQuarantine ? decodeQuarantineMessage(record.value ?? '', schema) : decodeEventMessage(record.value ?? '', schema);
+    parsed = JSON.parse(text);
   } catch (error) {
-    return { offset: record.offset, quarantine: poisonRow(record, undefined, { pointer: '', reason: reasonOf(error) }), origin: 'poison' };
+    return { ...source, quarantine: poisonRow(source, text, undefined, { pointer: '', reason: reasonOf(error) }), origin: 'poison' };
   }
-  const problem = isQuarantine ? quarantinedEventProblem(parsed) : ingestedEventProblem(parsed);
-  if (problem !== undefined) return { offset: record.offset, quarantine: poisonRow(record, parsed, problem), origin: 'poison' };
-  return isQuarantine
-    ? { offset: record.offset, quarantine: parsed as QuarantinedEvent, origin: 'topic' }
-    : { offset: record.offset, event: parsed as IngestedEvent };
+  const problem = ingestedEventProblem(parsed);
+  if (problem !== undefined) return { ...source, quarantine: poisonRow(source, text, parsed, problem), origin: 'poison' };
+  return { ...source, event: parsed as IngestedEvent };
 }
 
 /**
- * What a message becomes when the warehouse refuses it on its own (found by isolating it in its
- * batch) while accepting everything around it: a quarantine row with the raw value, keeping the
- * identity of the record it decoded to.
+ * What an item becomes when the warehouse refuses it on its own (found by isolating it in its
+ * batch) while accepting everything around it: a quarantine row with the raw text of its line,
+ * keeping the identity of the record it decoded to.
  */
-export function refusedItem(record: KafkaRecord, item: LandingItem, reason: string): LandingItem {
+export function refusedItem(item: LandingItem, reason: string): LandingItem {
   const identity = item.event ?? item.quarantine;
   const quarantine: QuarantinedEvent = {
     tenant: identity.tenant,
@@ -63,14 +95,23 @@ export function refusedItem(record: KafkaRecord, item: LandingItem, reason: stri
     eventId: identity.eventId,
     code: POISON_CODE,
     pointer: '',
-    message: `the warehouse refused the Kafka message at ${describePosition(record)}: ${reason}`,
-    payload: record.value ?? null,
+    message: `the warehouse refused the Kafka message at ${describePosition(item)}: ${reason}`,
+    payload: rawTextOf(item) ?? null,
   };
-  return { offset: item.offset, quarantine, origin: 'refused' };
+  return { record: item.record, line: item.line, lines: item.lines, quarantine, origin: 'refused' };
 }
 
-export function describePosition(record: Pick<KafkaRecord, 'topic' | 'partition' | 'offset'>): string {
-  return `${record.topic}-${record.partition}@${record.offset}`;
+/** `topic-partition@offset`, and `/line` for a message of several lines. */
+export function describePosition(source: Pick<ItemSource, 'record'> & Partial<Pick<ItemSource, 'line' | 'lines'>>): string {
+  const { topic, partition, offset } = source.record;
+  const line = source.lines !== undefined && source.lines > 1 ? `/${source.line ?? 0}` : '';
+  return `${topic}-${partition}@${offset}${line}`;
+}
+
+function rawTextOf(item: LandingItem): string | undefined {
+  const { value } = item.record;
+  if (value === undefined || item.lines === 1) return value;
+  return value.split('\n')[item.line];
 }
 
 /**
@@ -78,20 +119,21 @@ export function describePosition(record: Pick<KafkaRecord, 'topic' | 'partition'
  * steward finds the row where they look for their own; the rest falls back to neutral values.
  * receivedAt falls back to the Kafka timestamp, which is stable across replays.
  */
-function poisonRow(record: KafkaRecord, parsed: unknown, problem: RecordProblem): QuarantinedEvent {
+function poisonRow(source: ItemSource, text: string | undefined, parsed: unknown, problem: RecordProblem): QuarantinedEvent {
   const fields = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  const text = (name: string): string | undefined => (typeof fields[name] === 'string' ? fields[name] : undefined);
+  const field = (name: string): string | undefined => (typeof fields[name] === 'string' ? fields[name] : undefined);
   const receivedAt = fields['receivedAt'];
   const where = problem.pointer === '' ? '' : `${problem.pointer} `;
   return {
-    tenant: text('tenant') ?? '',
-    source: text('source') ?? '',
-    receivedAt: typeof receivedAt === 'number' && Number.isFinite(receivedAt) ? receivedAt : Number(record.timestamp),
-    eventId: text('eventId') ?? null,
+    tenant: field('tenant') ?? '',
+    source: field('source') ?? '',
+    receivedAt: typeof receivedAt === 'number' && Number.isFinite(receivedAt) ? receivedAt : Number(source.record.timestamp),
+    eventId: field('eventId') ?? null,
     code: POISON_CODE,
     pointer: problem.pointer,
-    message: `undecodable Kafka message at ${describePosition(record)}: ${where}${problem.reason}`,
-    payload: record.value ?? null,
+    message: `undecodable Kafka message at ${describePosition(source)}: ${where}${problem.reason}`,
+    // A tombstone keeps null, as before; a message's text (or its broken line) is kept as it was.
+    payload: source.record.value === undefined ? null : (text ?? null),
   };
 }
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppendBatch } from '@sluice/core';
 import { backoffDelay } from './backoff.ts';
-import { decodeRecord, refusedItem, type KafkaRecord, type LandingItem, type QuarantineOrigin } from './decode-records.ts';
+import { refusedItem, type LandingItem, type QuarantineOrigin } from './decode-records.ts';
 import type { LanderLog } from './log.ts';
 import type { LanderMetrics } from './metrics.ts';
 import type { LandingWarehouse, RetryOptions } from './options.ts';
@@ -13,7 +13,6 @@ export interface BatchLandingDeps {
   log: LanderLog;
   retry: Required<RetryOptions>;
   isolateAfterAttempts: number;
-  quarantineTopic: string;
   /** Aborted when a stop gave up waiting: the batch in hand is abandoned, uncommitted, for a replay. */
   abandon: AbortSignal;
   random?: () => number;
@@ -33,6 +32,17 @@ export function dedupTokenOf(topic: string, partition: number, firstOffset: bigi
 }
 
 /**
+ * The token of a run of items: whole messages get the token of their offsets; a run that starts or
+ * ends inside a message (a batch halved to isolate a refused event) names its first and last lines.
+ */
+export function dedupTokenOfItems(topic: string, partition: number, items: readonly LandingItem[]): string {
+  const first = items[0]!;
+  const last = items.at(-1)!;
+  const token = dedupTokenOf(topic, partition, first.record.offset, last.record.offset);
+  return first.line === 0 && last.line === last.lines - 1 ? token : `${token}-lines-${first.line}-${last.line}`;
+}
+
+/**
  * Lands one partition batch in the warehouse, and resolves only once the warehouse has it.
  *
  * A failure is retried with the SAME messages and the SAME token, after a capped exponential
@@ -46,12 +56,11 @@ export function dedupTokenOf(topic: string, partition: number, firstOffset: bigi
  */
 export function createBatchLanding(deps: BatchLandingDeps): (batch: PartitionBatch) => Promise<void> {
   return async function landBatch(batch) {
-    const items = batch.records.map((record) => decodeRecord(record, deps.quarantineTopic));
-    await landRange(batch, batch.records, items, false);
+    await landRange(batch, batch.items, false);
   };
 
-  async function landRange(batch: PartitionBatch, records: KafkaRecord[], items: LandingItem[], suspect: boolean): Promise<void> {
-    const token = dedupTokenOf(batch.topic, batch.partition, items[0]!.offset, items.at(-1)!.offset);
+  async function landRange(batch: PartitionBatch, items: LandingItem[], suspect: boolean): Promise<void> {
+    const token = dedupTokenOfItems(batch.topic, batch.partition, items);
     let refused = false;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -65,12 +74,12 @@ export function createBatchLanding(deps: BatchLandingDeps): (batch: PartitionBat
           if (items.length > 1) {
             deps.log.warn({ err: error, token, messages: items.length }, 'the warehouse answers but refuses this batch: landing it in halves to isolate the messages it refuses');
             const half = Math.ceil(items.length / 2);
-            await landRange(batch, records.slice(0, half), items.slice(0, half), true);
-            await landRange(batch, records.slice(half), items.slice(half), true);
+            await landRange(batch, items.slice(0, half), true);
+            await landRange(batch, items.slice(half), true);
             return;
           }
           deps.log.warn({ err: error, token }, 'the warehouse refuses this message: landing it as a quarantine row');
-          items = [refusedItem(records[0]!, items[0]!, reasonOf(error))];
+          items = [refusedItem(items[0]!, reasonOf(error))];
           refused = true;
           attempt = -1;
           continue;

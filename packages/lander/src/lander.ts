@@ -2,7 +2,7 @@ import { SluiceError } from '@sluice/core';
 import type { Registry } from 'prom-client';
 import { backoffDelay } from './backoff.ts';
 import { openConsumption, type Consumption, type LanderMessage } from './consumption.ts';
-import type { KafkaRecord } from './decode-records.ts';
+import { decodeRecord, type KafkaRecord } from './decode-records.ts';
 import { createLagMonitor } from './lag-monitor.ts';
 import { createBatchLanding, LandingAbandoned } from './land-batch.ts';
 import { createStderrLog, type LanderLog } from './log.ts';
@@ -50,7 +50,7 @@ class ResyncNeeded extends Error {}
  * `sluice land`: a consumer group that moves the events and quarantine topics into the warehouse.
  *
  * Messages are gathered per partition and landed as one warehouse append per partition batch
- * (maxBatchMessages, or maxWaitMs after the oldest), with the deduplication token
+ * (maxBatchEvents, or maxWaitMs after the oldest), with the deduplication token
  * `topic-partition-firstOffset-lastOffset`; the batch's offsets are committed only after the append
  * resolved. So a crash between the two, a retry, or a replay lands the same messages again, which
  * the warehouse drops (ClickHouse: the token and ReplacingMergeTree on the event key; DuckDB: the
@@ -64,7 +64,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   const abandon = new AbortController();
   const landBatch = createBatchLanding({
     warehouse: deps.warehouse, metrics, log, retry: settings.retry, isolateAfterAttempts: settings.isolateAfterAttempts,
-    quarantineTopic: settings.quarantineTopic, abandon: abandon.signal,
+    abandon: abandon.signal,
   });
   const lagMonitor = createLagMonitor({
     consumer: () => consumption?.consumer, topics: [settings.topic, settings.quarantineTopic], metrics, log, intervalMs: settings.lagIntervalMs,
@@ -137,8 +137,10 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
       topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
       value: message.value, headers: message.headers,
     };
+    // Decoded now, while the previous batch is being landed, rather than when this one lands.
+    const decoded = { record, items: decodeRecord(record, settings.quarantineTopic) };
     const now = Date.now();
-    const outcome = buffers.offer(record, message.leaderEpoch, now);
+    const outcome = buffers.offer(decoded, message.leaderEpoch, now);
     if (outcome.kind === 'gap') {
       const gap = `${key}:${outcome.expected}-${record.offset}`;
       const logStart = await current.logStartOffset(record.topic, record.partition);
@@ -149,9 +151,9 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
         throw new ResyncNeeded(`expected offset ${outcome.expected} of ${key} but received ${record.offset}, and Kafka still has offsets in between`);
       }
       log.warn({ partition: key, expected: String(outcome.expected), received: String(record.offset) }, 'offsets missing from the partition (deleted by retention?); continuing after them');
-      buffers.acceptGap(record, message.leaderEpoch, now);
+      buffers.acceptGap(decoded, message.leaderEpoch, now);
     }
-    if (buffers.size(key) >= settings.maxBatchMessages) await landPartition(key);
+    if (buffers.events(key) >= settings.maxBatchEvents) await landPartition(key);
   }
 
   async function landDue(): Promise<void> {
@@ -159,7 +161,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   }
 
   async function landPartition(key: string): Promise<void> {
-    const batch = buffers.take(key, settings.maxBatchMessages, Date.now());
+    const batch = buffers.take(key, settings.maxBatchEvents, Date.now());
     if (batch !== undefined) await landings.enqueue(batch);
   }
 

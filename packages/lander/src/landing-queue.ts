@@ -10,11 +10,12 @@ export interface LandingQueue {
   /**
    * Lands the batch in the background, so that the next batch is read from Kafka while the
    * warehouse writes this one. One landing at a time: this waits for the previous one, which bounds
-   * what is in hand and keeps each partition's commits in offset order. Rejects when the previous
-   * landing was abandoned at stop.
+   * what is in hand and keeps each partition's commits in offset order. The offset commit after a
+   * landing runs beside the next landing, not before it. Rejects when the previous landing was
+   * abandoned at stop.
    */
   enqueue(batch: PartitionBatch): Promise<void>;
-  /** Waits for the landing in flight; rejects if it was abandoned at stop. */
+  /** Waits for the landing in flight and the commit after it; rejects if it was abandoned at stop. */
   settled(): Promise<void>;
   /** Commits every landed offset Kafka has not confirmed yet. A failure is logged; the next commit carries it. */
   commitLanded(): Promise<void>;
@@ -39,6 +40,8 @@ export function createLandingQueue(deps: {
   /** Landed batches whose offsets Kafka has not confirmed yet; the next commit carries them. */
   const uncommitted = new Map<string, CommitOptionsPartition>();
   let inFlight: Promise<void> = Promise.resolve();
+  /** Commits run one after the other (never two at once), each sending every offset landed by then. */
+  let committing: Promise<void> = Promise.resolve();
   let landing = 0;
 
   async function landAndCommit(batch: PartitionBatch): Promise<void> {
@@ -51,11 +54,16 @@ export function createLandingQueue(deps: {
     const last = batch.records.at(-1)!;
     const key = partitionKey(batch.topic, batch.partition);
     uncommitted.set(key, { topic: batch.topic, partition: batch.partition, offset: last.offset + 1n, leaderEpoch: batch.leaderEpoch });
-    deps.log.debug({ partition: key, messages: batch.records.length, upTo: describePosition(last) }, 'landed');
-    await commitLanded();
+    deps.log.debug({ partition: key, messages: batch.records.length, upTo: describePosition({ record: last }) }, 'landed');
+    void commitLanded();
   }
 
-  async function commitLanded(): Promise<void> {
+  function commitLanded(): Promise<void> {
+    committing = committing.then(commitNow);
+    return committing;
+  }
+
+  async function commitNow(): Promise<void> {
     const commit = deps.committer();
     if (uncommitted.size === 0 || commit === undefined) return;
     const offsets = [...uncommitted.values()];
@@ -79,7 +87,10 @@ export function createLandingQueue(deps: {
       // Awaited by the next enqueue or by settled(); handled here so it is never unhandled meanwhile.
       next.catch(() => undefined);
     },
-    settled: () => inFlight,
+    settled: async () => {
+      await inFlight;
+      await committing;
+    },
     commitLanded,
     retainOnly(owned) {
       for (const key of uncommitted.keys()) if (!owned.has(key)) uncommitted.delete(key);

@@ -18,8 +18,11 @@ export interface LanderOptions {
   topic?: string;
   /** Events that ingest quarantined. Default `sluice.quarantine.v1`. */
   quarantineTopic?: string;
-  /** A partition's batch is landed once it holds this many messages. Default 5000. */
-  maxBatchMessages?: number;
+  /**
+   * A partition's batch is landed once it holds this many events (a Kafka message may hold
+   * several; a batch is always whole messages). Default 5000.
+   */
+  maxBatchEvents?: number;
   /** ...or once its first message has waited this long. Default 500. */
   maxWaitMs?: number;
   retry?: RetryOptions;
@@ -58,7 +61,7 @@ export function resolveLanderOptions(options: LanderOptions): ResolvedLanderOpti
     groupId: options.groupId ?? 'sluice-lander',
     topic: options.topic ?? 'sluice.events.v1',
     quarantineTopic: options.quarantineTopic ?? 'sluice.quarantine.v1',
-    maxBatchMessages: options.maxBatchMessages ?? 5000,
+    maxBatchEvents: options.maxBatchEvents ?? 5000,
     maxWaitMs: options.maxWaitMs ?? 500,
     retry: { initialMs: options.retry?.initialMs ?? 200, maxMs: options.retry?.maxMs ?? 30_000 },
     isolateAfterAttempts: options.isolateAfterAttempts ?? 3,
@@ -69,7 +72,7 @@ export function resolveLanderOptions(options: LanderOptions): ResolvedLanderOpti
   };
   if (resolved.brokers.length === 0) throw new TypeError('the lander needs at least one Kafka broker');
   if (resolved.topic === resolved.quarantineTopic) throw new TypeError('topic and quarantineTopic must differ');
-  for (const name of ['maxBatchMessages', 'maxWaitMs', 'isolateAfterAttempts', 'lagIntervalMs', 'startupTimeoutMs', 'shutdownTimeoutMs', 'sessionTimeoutMs'] as const) {
+  for (const name of ['maxBatchEvents', 'maxWaitMs', 'isolateAfterAttempts', 'lagIntervalMs', 'startupTimeoutMs', 'shutdownTimeoutMs', 'sessionTimeoutMs'] as const) {
     if (!Number.isInteger(resolved[name]) || resolved[name] < 1) throw new TypeError(`${name} must be a positive integer`);
   }
   if (resolved.retry.initialMs < 0 || resolved.retry.maxMs < resolved.retry.initialMs) {

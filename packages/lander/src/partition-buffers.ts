@@ -1,10 +1,18 @@
-import type { KafkaRecord } from './decode-records.ts';
+import type { KafkaRecord, LandingItem } from './decode-records.ts';
+
+/** A message and what it decoded to (decoded on arrival, while the previous batch is landing). */
+export interface DecodedRecord {
+  record: KafkaRecord;
+  items: LandingItem[];
+}
 
 /** A run of consecutive messages of one partition, landed as one warehouse append. */
 export interface PartitionBatch {
   topic: string;
   partition: number;
   records: KafkaRecord[];
+  /** The events and quarantine rows of those messages, in order. */
+  items: LandingItem[];
   /** Leader epoch of the last record, sent with the offset commit (KIP-320). */
   leaderEpoch: number;
 }
@@ -21,7 +29,9 @@ interface PartitionState {
   partition: number;
   /** Offset after the last accepted record: where the next one must be. */
   position: bigint;
-  records: KafkaRecord[];
+  records: DecodedRecord[];
+  /** Items (events) in hand: what batch sizes count. */
+  items: number;
   leaderEpoch: number;
   /** When the oldest record in hand arrived (ms): a partition is flushed maxWaitMs after it. */
   oldestAt: number;
@@ -48,26 +58,32 @@ export class PartitionBuffers {
 
   /** Starts tracking a partition that must continue at `position` (its committed offset). */
   start(topic: string, partition: number, position: bigint): void {
-    this.#partitions.set(partitionKey(topic, partition), { topic, partition, position, records: [], leaderEpoch: -1, oldestAt: 0 });
+    this.#partitions.set(partitionKey(topic, partition), { topic, partition, position, records: [], items: 0, leaderEpoch: -1, oldestAt: 0 });
   }
 
   /** Takes the message when it is the next one of its (started) partition. */
-  offer(record: KafkaRecord, leaderEpoch: number, now: number): OfferOutcome {
+  offer(decoded: DecodedRecord, leaderEpoch: number, now: number): OfferOutcome {
+    const { record } = decoded;
     const state = this.#started(record);
     if (record.offset < state.position) return { kind: 'redelivered' };
     if (record.offset > state.position) return { kind: 'gap', expected: state.position };
-    this.#append(state, record, leaderEpoch, now);
+    this.#append(state, decoded, leaderEpoch, now);
     return { kind: 'accepted' };
   }
 
   /** Takes a message after a gap the caller has checked is real (retention deleted the offsets before it). */
-  acceptGap(record: KafkaRecord, leaderEpoch: number, now: number): void {
-    this.#append(this.#started(record), record, leaderEpoch, now);
+  acceptGap(decoded: DecodedRecord, leaderEpoch: number, now: number): void {
+    this.#append(this.#started(decoded.record), decoded, leaderEpoch, now);
   }
 
   /** Messages in hand for one partition. */
   size(key: string): number {
     return this.#partitions.get(key)?.records.length ?? 0;
+  }
+
+  /** Events (items) in hand for one partition; a message may hold several. */
+  events(key: string): number {
+    return this.#partitions.get(key)?.items ?? 0;
   }
 
   /** Partitions with messages in hand whose oldest has waited `maxWaitMs` by `now`. */
@@ -98,14 +114,26 @@ export class PartitionBuffers {
     return earliest === undefined ? undefined : earliest + maxWaitMs;
   }
 
-  /** Removes and returns up to `max` messages from the front of a partition. */
-  take(key: string, max: number, now: number): PartitionBatch | undefined {
+  /**
+   * Removes and returns whole messages from the front of a partition, as many as hold at most
+   * `maxItems` events (always at least one message, however many it holds).
+   */
+  take(key: string, maxItems: number, now: number): PartitionBatch | undefined {
     const state = this.#partitions.get(key);
     if (state === undefined || state.records.length === 0) return undefined;
-    const records = state.records.splice(0, max);
+    let count = 0;
+    let items = 0;
+    while (count < state.records.length && (count === 0 || items + state.records[count]!.items.length <= maxItems)) {
+      items += state.records[count]!.items.length;
+      count++;
+    }
+    const taken = state.records.splice(0, count);
+    state.items -= items;
     // What stays behind arrived after what was taken; it waits at most one more maxWaitMs.
     if (state.records.length > 0) state.oldestAt = now;
-    return { topic: state.topic, partition: state.partition, records, leaderEpoch: state.leaderEpoch };
+    return {
+      topic: state.topic, partition: state.partition, records: taken.map((d) => d.record), items: taken.flatMap((d) => d.items), leaderEpoch: state.leaderEpoch,
+    };
   }
 
   /**
@@ -128,16 +156,17 @@ export class PartitionBuffers {
     return this.retainOnly(new Set());
   }
 
-  #started(record: KafkaRecord): PartitionState {
+  #started(record: Pick<KafkaRecord, 'topic' | 'partition'>): PartitionState {
     const state = this.#partitions.get(partitionKey(record.topic, record.partition));
     if (state === undefined) throw new Error(`partition ${record.topic}:${record.partition} was not started`);
     return state;
   }
 
-  #append(state: PartitionState, record: KafkaRecord, leaderEpoch: number, now: number): void {
+  #append(state: PartitionState, decoded: DecodedRecord, leaderEpoch: number, now: number): void {
     if (state.records.length === 0) state.oldestAt = now;
-    state.records.push(record);
-    state.position = record.offset + 1n;
+    state.records.push(decoded);
+    state.items += decoded.items.length;
+    state.position = decoded.record.offset + 1n;
     state.leaderEpoch = leaderEpoch;
   }
 }

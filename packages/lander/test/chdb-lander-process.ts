@@ -21,7 +21,7 @@ export interface LanderProcessOptions {
   groupId: string;
   chdbPath: string;
   database: string;
-  maxBatchMessages: number;
+  maxBatchEvents: number;
   /** After this many appends resolved, the next answer never comes: stuck between insert and commit. */
   hangAfterInserts?: number;
 }
@@ -46,7 +46,7 @@ const reporting = {
 const lander = createLander(
   {
     brokers: options.brokers, topic: options.topic, quarantineTopic: options.quarantineTopic, groupId: options.groupId,
-    maxBatchMessages: options.maxBatchMessages, maxWaitMs: 200, lagIntervalMs: 500,
+    maxBatchEvents: options.maxBatchEvents, maxWaitMs: 200, lagIntervalMs: 500,
     // The broker's minimum: the next lander need not wait 30 s for a killed one's partitions.
     sessionTimeoutMs: 6000,
   },

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeIngestedEvent, makeQuarantinedEvent } from '@sluice/core/testing';
-import { INGESTED_EVENT_SCHEMA, QUARANTINED_EVENT_SCHEMA, SCHEMA_HEADER } from '@sluice/event-log-kafka';
-import { decodeRecord, POISON_CODE, refusedItem, type KafkaRecord, type LandingItem } from '../src/decode-records.ts';
+import { eventLineMessages, INGESTED_EVENT_LINES_SCHEMA, INGESTED_EVENT_SCHEMA, QUARANTINED_EVENT_SCHEMA, SCHEMA_HEADER } from '@sluice/event-log-kafka';
+import { decodeRecord as decodeRecordItems, POISON_CODE, refusedItem, type KafkaRecord, type LandingItem } from '../src/decode-records.ts';
 
 const QUARANTINE_TOPIC = 'sluice.quarantine.v1';
 
@@ -14,15 +14,38 @@ function record(value: string | undefined, schema: string | undefined, topic = '
   return { topic, partition: 2, offset: 41n, timestamp: 1_700_000_000_000n, value, headers };
 }
 
-test('an event message decodes to the IngestedEvent it carries', () => {
+/** The one item of a message that holds one event. */
+function decodeRecord(kafkaRecord: KafkaRecord, quarantineTopic: string): LandingItem {
+  const items = decodeRecordItems(kafkaRecord, quarantineTopic);
+  assert.equal(items.length, 1);
+  return items[0]!;
+}
+
+test('a per-event message decodes to the IngestedEvent it carries', () => {
   const event = makeIngestedEvent();
-  assert.deepEqual(decodeRecord(record(JSON.stringify(event), INGESTED_EVENT_SCHEMA), QUARANTINE_TOPIC), { offset: 41n, event });
+  const kafkaRecord = record(JSON.stringify(event), INGESTED_EVENT_SCHEMA);
+  assert.deepEqual(decodeRecord(kafkaRecord, QUARANTINE_TOPIC), { record: kafkaRecord, line: 0, lines: 1, event });
+});
+
+test('a message of lines decodes to its events in order; a broken line is poison on its own', () => {
+  const events = [makeIngestedEvent({ sessionId: 's' }), makeIngestedEvent({ sessionId: 's' }), makeIngestedEvent({ sessionId: 's' })];
+  const [message] = eventLineMessages('sluice.events.v1', events, 1 << 20);
+  const whole = decodeRecordItems(record(message!.value, INGESTED_EVENT_LINES_SCHEMA), QUARANTINE_TOPIC);
+  assert.deepEqual(whole.map((i) => i.event), events);
+  assert.deepEqual(whole.map((i) => [i.line, i.lines]), [[0, 3], [1, 3], [2, 3]]);
+
+  const lines = message!.value.split('\n');
+  const broken = decodeRecordItems(record([lines[0], '{"eventId":', lines[2]].join('\n'), INGESTED_EVENT_LINES_SCHEMA), QUARANTINE_TOPIC);
+  assert.deepEqual(broken.map((i) => i.event?.eventId), [events[0]!.eventId, undefined, events[2]!.eventId]);
+  assert.equal(originOf(broken[1]!), 'poison');
+  assert.equal(broken[1]!.quarantine?.payload, '{"eventId":', 'the broken line, not the whole message');
+  assert.match(broken[1]!.quarantine?.message ?? '', /^undecodable Kafka message at sluice\.events\.v1-2@41\/1: /);
 });
 
 test('a message of the quarantine topic decodes to its quarantine row', () => {
   const quarantined = makeQuarantinedEvent({ eventId: 'abc' });
-  const item = decodeRecord(record(JSON.stringify(quarantined), QUARANTINED_EVENT_SCHEMA, QUARANTINE_TOPIC), QUARANTINE_TOPIC);
-  assert.deepEqual(item, { offset: 41n, quarantine: quarantined, origin: 'topic' });
+  const kafkaRecord = record(JSON.stringify(quarantined), QUARANTINED_EVENT_SCHEMA, QUARANTINE_TOPIC);
+  assert.deepEqual(decodeRecord(kafkaRecord, QUARANTINE_TOPIC), { record: kafkaRecord, line: 0, lines: 1, quarantine: quarantined, origin: 'topic' });
 });
 
 test('bytes that are not JSON become a quarantine row keeping the raw value and where it was', () => {
@@ -68,9 +91,16 @@ test('a message without a value (tombstone) is poison with a null payload', () =
 test('an event the warehouse refuses becomes a quarantine row with its identity and raw value', () => {
   const event = makeIngestedEvent();
   const raw = JSON.stringify(event);
-  const item = refusedItem(record(raw, INGESTED_EVENT_SCHEMA), { offset: 41n, event }, 'Cannot parse DateTime64');
+  const item = refusedItem(decodeRecord(record(raw, INGESTED_EVENT_SCHEMA), QUARANTINE_TOPIC), 'Cannot parse DateTime64');
   assert.equal(originOf(item), 'refused');
   assert.equal(item.quarantine?.eventId, event.eventId);
   assert.equal(item.quarantine?.payload, raw);
   assert.match(item.quarantine?.message ?? '', /the warehouse refused the Kafka message at sluice\.events\.v1-2@41: Cannot parse DateTime64/);
+
+  const events = [makeIngestedEvent({ sessionId: 's' }), makeIngestedEvent({ sessionId: 's' })];
+  const [message] = eventLineMessages('sluice.events.v1', events, 1 << 20);
+  const second = decodeRecordItems(record(message!.value, INGESTED_EVENT_LINES_SCHEMA), QUARANTINE_TOPIC)[1]!;
+  const refusedLine = refusedItem(second, 'no');
+  assert.equal(refusedLine.quarantine?.payload, JSON.stringify(events[1]), 'the line of the refused event only');
+  assert.match(refusedLine.quarantine?.message ?? '', /at sluice\.events\.v1-2@41\/1: no$/);
 });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AppendBatch } from '@sluice/core';
 import { makeIngestedEvent } from '@sluice/core/testing';
-import { INGESTED_EVENT_SCHEMA, SCHEMA_HEADER } from '@sluice/event-log-kafka';
-import type { KafkaRecord } from '../src/decode-records.ts';
-import { createBatchLanding, dedupTokenOf, LandingAbandoned } from '../src/land-batch.ts';
+import { eventLineMessages, INGESTED_EVENT_LINES_SCHEMA, INGESTED_EVENT_SCHEMA, SCHEMA_HEADER } from '@sluice/event-log-kafka';
+import { decodeRecord, type KafkaRecord } from '../src/decode-records.ts';
+import { createBatchLanding, dedupTokenOf, dedupTokenOfItems, LandingAbandoned } from '../src/land-batch.ts';
 import { silentLog } from '../src/log.ts';
 import { createLanderMetrics } from '../src/metrics.ts';
 import type { PartitionBatch } from '../src/partition-buffers.ts';
@@ -17,7 +17,11 @@ function batchOf(count: number, firstOffset = 100): { batch: PartitionBatch; ids
     topic: TOPIC, partition: 3, offset: BigInt(firstOffset + i), timestamp: 0n, value: JSON.stringify(event),
     headers: new Map([[SCHEMA_HEADER, INGESTED_EVENT_SCHEMA]]),
   }));
-  return { batch: { topic: TOPIC, partition: 3, records, leaderEpoch: 0 }, ids: events.map((e) => e.eventId) };
+  return { batch: batchOfRecords(records), ids: events.map((e) => e.eventId) };
+}
+
+function batchOfRecords(records: KafkaRecord[]): PartitionBatch {
+  return { topic: TOPIC, partition: 3, records, items: records.flatMap((r) => decodeRecord(r, 'sluice.quarantine.v1')), leaderEpoch: 0 };
 }
 
 /** Records every append; `refuse` decides, per call, whether it throws. */
@@ -39,7 +43,7 @@ function landingWith(warehouse: ReturnType<typeof fakeWarehouse>, abandon = new 
   const metrics = createLanderMetrics();
   const land = createBatchLanding({
     warehouse, metrics, log: silentLog, retry: { initialMs: 1, maxMs: 4 }, isolateAfterAttempts: 3,
-    quarantineTopic: 'sluice.quarantine.v1', abandon, random: () => 0.5,
+    abandon, random: () => 0.5,
   });
   return { land, metrics };
 }
@@ -78,6 +82,27 @@ test('a message the warehouse refuses while answering ping is isolated into quar
   assert.ok(landed.some((c) => c.token === dedupTokenOf(TOPIC, 3, 105n, 105n)), 'each half carries the token of its own offsets');
   assert.equal(await counter(metrics, 'sluice_lander_quarantine_landed_total', { origin: 'refused' }), 1);
   assert.equal(await counter(metrics, 'sluice_lander_events_landed_total'), 7);
+});
+
+test('an event refused inside a message of several lines is isolated down to its line, each half under a token of its own', async () => {
+  const events = Array.from({ length: 6 }, () => makeIngestedEvent({ sessionId: 'one-session' }));
+  const [message] = eventLineMessages(TOPIC, events, 1 << 20);
+  const kafkaRecord: KafkaRecord = {
+    topic: TOPIC, partition: 3, offset: 7n, timestamp: 0n, value: message!.value, headers: new Map([[SCHEMA_HEADER, INGESTED_EVENT_LINES_SCHEMA]]),
+  };
+  const batch = batchOfRecords([kafkaRecord]);
+  const bad = events[4]!.eventId;
+  const warehouse = fakeWarehouse((b) => b.events.some((e) => e.eventId === bad), () => Promise.resolve());
+  const { land } = landingWith(warehouse);
+  await land(batch);
+  const landed = warehouse.calls.filter((c) => c.ok);
+  assert.deepEqual(landed.flatMap((c) => c.batch.events.map((e) => e.eventId)).sort(), events.map((e) => e.eventId).filter((id) => id !== bad).sort());
+  assert.match(landed.flatMap((c) => c.batch.quarantine)[0]?.message ?? '', /at sluice\.events\.v1-3@7\/4: refused/);
+  const tokens = warehouse.calls.map((c) => c.token);
+  assert.equal(tokens[0], dedupTokenOf(TOPIC, 3, 7n, 7n), 'the whole message: the token of its offset');
+  assert.ok(tokens.includes(`${dedupTokenOf(TOPIC, 3, 7n, 7n)}-lines-0-2`) && tokens.includes(`${dedupTokenOf(TOPIC, 3, 7n, 7n)}-lines-3-5`));
+  assert.equal(new Set(landed.map((c) => c.token)).size, landed.length, 'no two landed ranges share a token');
+  assert.equal(dedupTokenOfItems(TOPIC, 3, batch.items), dedupTokenOf(TOPIC, 3, 7n, 7n));
 });
 
 test('without ping the lander cannot tell a refusal from an outage, so it keeps retrying the whole batch', async () => {

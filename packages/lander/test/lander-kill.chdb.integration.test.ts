@@ -97,7 +97,7 @@ describe('a lander killed with SIGKILL and restarted, on ClickHouse (chDB)', { s
     await log.close();
 
     const chdbPath = await mkdtemp(join(tmpdir(), 'sluice-lander-kill-'));
-    const options: LanderProcessOptions = { brokers: kafkaBrokers, ...names, chdbPath, database: DATABASE, maxBatchMessages: 200 };
+    const options: LanderProcessOptions = { brokers: kafkaBrokers, ...names, chdbPath, database: DATABASE, maxBatchEvents: 200 };
     const children: LanderChild[] = [];
     const allLanded = async () => (await committedOffsets(names.groupId, names.topic, PARTITIONS)).join() === (await highWatermarks(names.topic)).join();
     try {

@@ -31,7 +31,7 @@ describe('landers joining and leaving a group', { skip: skipWithoutKafka, timeou
     const log = await openEventLog(names, 4);
     const warehouse = countingWarehouse();
     const newLander = (): Lander => createLander(
-      { brokers: kafkaBrokers, ...names, maxBatchMessages: 50, maxWaitMs: 50, sessionTimeoutMs: 10_000 },
+      { brokers: kafkaBrokers, ...names, maxBatchEvents: 50, maxWaitMs: 50, sessionTimeoutMs: 10_000 },
       { warehouse, log: silentLog },
     );
     const produced: string[] = [];

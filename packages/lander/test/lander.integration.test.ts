@@ -32,7 +32,7 @@ describe('the lander against a real Kafka broker and DuckDB', { skip: skipWithou
       await log.append({ events: events.slice(0, 150), quarantine: quarantined });
       await log.append({ events: events.slice(150), quarantine: [] });
 
-      const first = landerFor(names, db.warehouse, { maxBatchMessages: 64 });
+      const first = landerFor(names, db.warehouse, { maxBatchEvents: 64 });
       await first.start();
       await waitFor('300 events and 2 quarantine rows', async () =>
         (await db.warehouse.listEvents({ limit: 1000 })).length === 300 && (await db.warehouse.listQuarantine({ limit: 10 })).length === 2);
@@ -112,7 +112,8 @@ describe('the lander against a real Kafka broker and DuckDB', { skip: skipWithou
     warehouse.down = true;
     const lander = landerFor(names, warehouse);
     try {
-      const events = Array.from({ length: 50 }, () => makeIngestedEvent());
+      // A session each: 50 messages, so lag counts them one by one.
+      const events = Array.from({ length: 50 }, (_, i) => makeIngestedEvent({ sessionId: `s${i}` }));
       await log.append({ events, quarantine: [] });
       await lander.start();
       await waitFor('four failed attempts', () => warehouse.appends.length >= 4);
@@ -149,7 +150,8 @@ describe('the lander against a real Kafka broker and DuckDB', { skip: skipWithou
       const events = Array.from({ length: 40 }, (_, i) => makeIngestedEvent({ sessionId: `s${i % 5}` }));
       await log.append({ events, quarantine: [] });
       await lander.start();
-      await waitFor('all 40 in hand', () => lander.status().messagesInHand === 40);
+      // 5 sessions: 5 messages of 8 events each.
+      await waitFor('all 40 in hand', () => lander.status().messagesInHand === 5);
       await sleep(200);
       assert.equal((await db.warehouse.listEvents({ limit: 100 })).length, 0, 'not landed before the stop');
       await lander.stop();
@@ -177,9 +179,10 @@ describe('the lander against a real Kafka broker and DuckDB', { skip: skipWithou
         (await db.warehouse.listEvents({ limit: 100 })).length === 19 && (await db.warehouse.listQuarantine({ limit: 10 })).length === 1);
       const [row] = await db.warehouse.listQuarantine({ limit: 10 });
       assert.equal(row?.eventId, refused);
-      assert.match(row?.message ?? '', /the warehouse refused the Kafka message at .*-0@13: injected/);
+      // One session: one message of 20 lines, the 14th refused.
+      assert.match(row?.message ?? '', /the warehouse refused the Kafka message at .*-0@0\/13: injected/);
       await waitFor('offsets committed', () => settled(lander));
-      assert.deepEqual(await committedOffsets(names.groupId, names.topic, 1), [20n]);
+      assert.deepEqual(await committedOffsets(names.groupId, names.topic, 1), [1n]);
     } finally {
       await lander.stop();
       await log.close();

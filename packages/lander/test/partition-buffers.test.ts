@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { makeQuarantinedEvent } from '@sluice/core/testing';
 import type { KafkaRecord } from '../src/decode-records.ts';
-import { partitionKey, PartitionBuffers } from '../src/partition-buffers.ts';
+import { partitionKey, PartitionBuffers, type DecodedRecord } from '../src/partition-buffers.ts';
 
-const record = (offset: number, partition = 0): KafkaRecord => ({
-  topic: 't', partition, offset: BigInt(offset), timestamp: 0n, value: '{}', headers: new Map(),
-});
+/** A message decoded to `events` items (quarantine rows will do: the buffers only count them). */
+const record = (offset: number, partition = 0, events = 1): DecodedRecord => {
+  const kafkaRecord: KafkaRecord = { topic: 't', partition, offset: BigInt(offset), timestamp: 0n, value: '{}', headers: new Map() };
+  const items = Array.from({ length: events }, (_, line) => ({ record: kafkaRecord, line, lines: events, quarantine: makeQuarantinedEvent(), origin: 'topic' as const }));
+  return { record: kafkaRecord, items };
+};
 const key = partitionKey('t', 0);
 
 test('a started partition accepts the next offset, skips redelivered ones and reports a gap without taking it', () => {
@@ -30,6 +34,19 @@ test('batches are taken from the front, at most max messages, and keep their off
   assert.deepEqual(buffers.take(key, 3, 0)?.records.map((r) => r.offset), [3n, 4n]);
   assert.equal(buffers.take(key, 3, 0), undefined);
   assert.deepEqual(buffers.offer(record(2), 3, 0), { kind: 'redelivered' }, 'taking does not move the position back');
+});
+
+test('batches count events, not messages, and are always whole messages', () => {
+  const buffers = new PartitionBuffers();
+  buffers.start('t', 0, 0n);
+  for (let i = 0; i < 4; i++) buffers.offer(record(i, 0, 3), 0, 0);
+  assert.equal(buffers.size(key), 4);
+  assert.equal(buffers.events(key), 12);
+  const first = buffers.take(key, 7, 0);
+  assert.deepEqual(first?.records.map((r) => r.offset), [0n, 1n], 'a third message would make 9 events');
+  assert.deepEqual(first?.items.map((i) => [i.record.offset, i.line]), [[0n, 0], [0n, 1], [0n, 2], [1n, 0], [1n, 1], [1n, 2]]);
+  assert.equal(buffers.events(key), 6);
+  assert.deepEqual(buffers.take(key, 1, 0)?.records.map((r) => r.offset), [2n], 'one message even when it holds more than max');
 });
 
 test('a partition is due maxWaitMs after its oldest message in hand', () => {

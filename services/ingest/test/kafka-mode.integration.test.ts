@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { kafkaBrokers, readMessages, skipWithoutKafka } from '../../../packages/adapters/event-log-kafka/test/kafka-test-utils.ts';
+import { kafkaBrokers, readEvents, readMessages, skipWithoutKafka } from '../../../packages/adapters/event-log-kafka/test/kafka-test-utils.ts';
 import { makeIngestedEvent } from '@sluice/core/testing';
 import { WRITE_KEY, exampleEvent, removeDir } from './helpers.ts';
 import { allStoredIds, freePort, startServerProcess, stopServerProcess } from './server-process.ts';
@@ -29,8 +29,8 @@ describe('sluice serve with the Kafka event log', { skip: skipWithoutKafka }, ()
       const body = await response.json() as { accepted: number; rejected: unknown[] };
       assert.equal(body.accepted, 2);
       assert.equal(body.rejected.length, 1);
-      const landed = await readMessages(topic, 2);
-      assert.deepEqual(landed.map((m) => (JSON.parse(m.value) as { eventId: string }).eventId).sort(), events.map((e) => e.event_id).sort());
+      const landed = await readEvents(topic, 2);
+      assert.deepEqual(landed.map((m) => (JSON.parse(m.text) as { eventId: string }).eventId).sort(), events.map((e) => e.event_id).sort());
       const quarantined = await readMessages(quarantineTopic, 1);
       assert.equal((JSON.parse(quarantined[0]!.value) as { eventId: string }).eventId, 'bad');
 

@@ -8,13 +8,20 @@ import type { IngestedEvent, QuarantinedEvent } from '@sluice/core';
  * - Header `sluice-schema`: which record and which version of it the value holds. A reader refuses
  *   versions it does not know instead of guessing, so the format can evolve (v2 beside v1) while
  *   old messages are still in the topic.
- * - Key of an accepted event: its session id, else user id, else anonymous id. Kafka keeps the
- *   order of messages with the same key (one partition), so a session's events are landed in the
- *   order they were ingested. Events with none of the three get no key and are spread round-robin.
+ * - Accepted events travel as `ingested-event-lines/v1`: the events of one append that share a
+ *   partition key, one `ingested-event/v1` JSON per line (JSON text never holds a raw newline).
+ *   Per-event messages (`ingested-event/v1`, what earlier versions wrote) are still read. One
+ *   message per key and append instead of one per event cut the producer's CPU per event by
+ *   about 2.5x (docs/decisions/0006): a Kafka record costs the client far more than its bytes.
+ * - Key of accepted events: their session id, else user id, else anonymous id. Kafka keeps the
+ *   order of messages with the same key (one partition), and a message keeps the order of its
+ *   lines, so a session's events are landed in the order they were ingested. Events with none of
+ *   the three go in messages without a key, spread round-robin.
  * - Quarantined events have no key: nothing downstream depends on their order.
  */
 export const SCHEMA_HEADER = 'sluice-schema';
 export const INGESTED_EVENT_SCHEMA = 'ingested-event/v1';
+export const INGESTED_EVENT_LINES_SCHEMA = 'ingested-event-lines/v1';
 export const QUARANTINED_EVENT_SCHEMA = 'quarantined-event/v1';
 
 export interface OutgoingMessage {
@@ -28,6 +35,43 @@ export function partitionKeyOf(event: Pick<IngestedEvent, 'sessionId' | 'userId'
   return event.sessionId ?? event.userId ?? event.anonymousId ?? undefined;
 }
 
+/**
+ * The messages of one append: the events grouped by partition key in arrival order, each group cut
+ * into values of at most `maxValueBytes` (a single larger event still gets a message of its own).
+ */
+export function eventLineMessages(topic: string, events: readonly IngestedEvent[], maxValueBytes: number): OutgoingMessage[] {
+  const groups = new Map<string | undefined, string[]>();
+  for (const event of events) {
+    const key = partitionKeyOf(event);
+    let lines = groups.get(key);
+    if (lines === undefined) groups.set(key, (lines = []));
+    lines.push(JSON.stringify(event));
+  }
+  const messages: OutgoingMessage[] = [];
+  const emit = (key: string | undefined, lines: string[]) => {
+    const message: OutgoingMessage = { topic, value: lines.join('\n'), headers: { [SCHEMA_HEADER]: INGESTED_EVENT_LINES_SCHEMA } };
+    if (key !== undefined) message.key = key;
+    messages.push(message);
+  };
+  for (const [key, lines] of groups) {
+    let start = 0;
+    let bytes = 0;
+    for (let i = 0; i < lines.length; i++) {
+      // Characters, not UTF-8 bytes: a cheap bound that is exact for ASCII and at most 3x off.
+      const size = lines[i]!.length + 1;
+      if (i > start && bytes + size > maxValueBytes) {
+        emit(key, lines.slice(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    emit(key, start === 0 ? lines : lines.slice(start));
+  }
+  return messages;
+}
+
+/** A per-event message (`ingested-event/v1`), as earlier versions wrote them; kept for tests of readers. */
 export function eventMessage(topic: string, event: IngestedEvent): OutgoingMessage {
   const key = partitionKeyOf(event);
   const message: OutgoingMessage = { topic, value: JSON.stringify(event), headers: { [SCHEMA_HEADER]: INGESTED_EVENT_SCHEMA } };
@@ -39,10 +83,20 @@ export function quarantineMessage(topic: string, event: QuarantinedEvent): Outgo
   return { topic, value: JSON.stringify(event), headers: { [SCHEMA_HEADER]: QUARANTINED_EVENT_SCHEMA } };
 }
 
-/** Reads the value of a message from the events topic; throws on an unknown schema version. */
+/** Reads the value of a per-event message from the events topic; throws on an unknown schema version. */
 export function decodeEventMessage(value: string, schema: string | undefined): IngestedEvent {
   assertSchema(schema, INGESTED_EVENT_SCHEMA);
   return JSON.parse(value) as IngestedEvent;
+}
+
+/**
+ * The JSON text of each event a message of the events topic holds, in order, not yet parsed (so a
+ * reader can tell which line is broken); throws on an unknown schema version.
+ */
+export function eventLinesOf(value: string, schema: string | undefined): string[] {
+  if (schema === INGESTED_EVENT_LINES_SCHEMA) return value.split('\n');
+  assertSchema(schema, INGESTED_EVENT_SCHEMA);
+  return [value];
 }
 
 /** Reads the value of a message from the quarantine topic; throws on an unknown schema version. */
@@ -53,6 +107,7 @@ export function decodeQuarantineMessage(value: string, schema: string | undefine
 
 function assertSchema(actual: string | undefined, expected: string): void {
   if (actual !== expected) {
-    throw new Error(`Unsupported message schema ${JSON.stringify(actual ?? null)}; this reader understands ${expected}`);
+    const understood = expected === INGESTED_EVENT_SCHEMA ? `${INGESTED_EVENT_LINES_SCHEMA} or ${expected}` : expected;
+    throw new Error(`Unsupported message schema ${JSON.stringify(actual ?? null)}; this reader understands ${understood}`);
   }
 }

@@ -1,8 +1,8 @@
-import { Admin, ProduceAcks, Producer, stringSerializers, type BaseOptions } from '@platformatic/kafka';
+import { Admin, ProduceAcks, Producer, stringSerializers, type BaseOptions, type CompressionAlgorithmValue } from '@platformatic/kafka';
 import { SluiceError, type AppendBatch, type EventLog } from '@sluice/core';
 import { createGroupCommitEventLog, type GroupCommitObserver } from '@sluice/event-log-embedded';
 import { ensureTopics } from './ensure-topics.ts';
-import { eventMessage, quarantineMessage } from './event-messages.ts';
+import { eventLineMessages, quarantineMessage } from './event-messages.ts';
 import { splitBySize } from './split-by-size.ts';
 import { describeKafkaError, storageUnavailable, withDeadline } from './storage-unavailable.ts';
 
@@ -36,6 +36,16 @@ export interface KafkaEventLogOptions {
   maxBatchEvents?: number;
   /** Events waiting or in flight beyond which `append` refuses with SLUICE_ERR_QUEUE_FULL. Default 100000. */
   maxQueuedEvents?: number;
+  /**
+   * Compression of produced record batches. Default lz4: it costs the producer less CPU than it
+   * saves in bytes written to the socket, and the broker and landers handle a fifth of the bytes.
+   */
+  compression?: CompressionAlgorithmValue;
+  /**
+   * Idempotent producers, each with one produce round in flight (the client allows an idempotent
+   * producer one request in flight). Appends go to the one with the least in hand. Default 2.
+   */
+  producers?: number;
 }
 
 const defaults = {
@@ -49,10 +59,14 @@ const defaults = {
   startupTimeoutMs: 30_000,
   maxBatchEvents: 5_000,
   maxQueuedEvents: 100_000,
+  compression: 'lz4' as CompressionAlgorithmValue,
+  producers: 2,
 };
 const retryDelayMs = 500;
 /** Well under the 1 MiB default max.message.bytes of a topic; see splitBySize. */
 const maxRequestBytes = 512 * 1024;
+/** Characters of one message value: at most 384 KiB of UTF-8, so it fits one request. */
+const maxValueChars = 128 * 1024;
 
 /**
  * The scale-out EventLog: accepted events go to one Kafka topic, quarantined ones to another, and a
@@ -62,9 +76,11 @@ const maxRequestBytes = 512 * 1024;
  * timeout rejects with SLUICE_ERR_STORAGE_UNAVAILABLE, also when part of the batch was written.
  *
  * Concurrent appends share produce rounds (the embedded log's group commit, with Kafka as the
- * sink): one round is in flight at a time and everything that arrives meanwhile goes in the next.
- * An idempotent producer keeps one request in flight per broker anyway, so this turns a queue of
- * small requests into few large ones (measured on one local broker: ~6x the appends per second at 50 concurrent callers).
+ * sink): each of `producers` idempotent producers has one round in flight and everything that
+ * arrives meanwhile goes in its next one. The client keeps an idempotent producer to one request
+ * in flight, so rounds turn a queue of small requests into few large ones, and a second producer
+ * builds its round while the first one's is on the wire. The events of one append share a
+ * producer, so their order within a session holds; appends that overlap in time had no order.
  *
  * Duplicates: unlike the warehouse, Kafka cannot tell at produce time that (source, eventId) was
  * seen before, so every entry of `duplicate` is false. A client that resends after a 503 or a lost
@@ -81,45 +97,51 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
     retries: Math.max(2, settings.retries),
     retryDelay: retryDelayMs,
   };
-  const producer = new Producer<string, string, string, string>({
+  const newProducer = (lane: number) => new Producer<string, string, string, string>({
     ...clientOptions,
-    clientId: `${settings.clientId}-event-log`,
+    clientId: `${settings.clientId}-event-log-${lane}`,
     serializers: stringSerializers,
     idempotent: true,
     acks: ProduceAcks.ALL,
     autocreateTopics: false,
+    compression: settings.compression,
   });
+  const producers = Array.from({ length: Math.max(1, settings.producers) }, (_, lane) => newProducer(lane));
 
-  await connect(settings, clientOptions, producer);
+  await connect(settings, clientOptions, producers);
 
-  async function produce(batch: AppendBatch): Promise<void> {
+  async function produce(producer: Producer<string, string, string, string>, batch: AppendBatch): Promise<void> {
     const messages = [
-      ...batch.events.map((event) => eventMessage(settings.topic, event)),
+      ...eventLineMessages(settings.topic, batch.events, maxValueChars),
       ...batch.quarantine.map((event) => quarantineMessage(settings.quarantineTopic, event)),
     ];
     // One request after the other: a session's events keep their order, and a failure stops the rest.
     for (const chunk of splitBySize(messages, maxRequestBytes)) await producer.send({ messages: chunk });
   }
 
-  const kafkaSink = {
-    async append(batch: AppendBatch) {
-      const describeTimeout = () => `Kafka did not acknowledge the batch within ${settings.deliveryTimeoutMs} ms`;
-      await withDeadline(produce(batch), settings.deliveryTimeoutMs, describeTimeout).catch((error: unknown) => {
-        throw storageUnavailable(error);
-      });
-      return { duplicate: batch.events.map(() => false) };
-    },
-  };
-  const rounds = createGroupCommitEventLog(kafkaSink, { maxBatchEvents: settings.maxBatchEvents, maxQueuedEvents: settings.maxQueuedEvents }, observer);
+  const lanes = producers.map((producer) => {
+    const sink = {
+      async append(batch: AppendBatch) {
+        const describeTimeout = () => `Kafka did not acknowledge the batch within ${settings.deliveryTimeoutMs} ms`;
+        await withDeadline(produce(producer, batch), settings.deliveryTimeoutMs, describeTimeout).catch((error: unknown) => {
+          throw storageUnavailable(error);
+        });
+        return { duplicate: batch.events.map(() => false) };
+      },
+    };
+    const maxQueuedEvents = Math.max(1, Math.ceil(settings.maxQueuedEvents / producers.length));
+    return createGroupCommitEventLog(sink, { maxBatchEvents: settings.maxBatchEvents, maxQueuedEvents }, observer);
+  });
 
   return {
     kind: 'kafka',
-    append: rounds.append,
-    queuedEvents: rounds.queuedEvents,
+    // The lane with the least in hand: a round is in flight on every lane before any waits twice.
+    append: (batch) => lanes.reduce((best, lane) => (lane.queuedEvents() < best.queuedEvents() ? lane : best)).append(batch),
+    queuedEvents: () => lanes.reduce((sum, lane) => sum + lane.queuedEvents(), 0),
     async close() {
       // Queued rounds finish first (each bounded by deliveryTimeoutMs), so their callers get an answer.
-      await rounds.close();
-      await producer.close();
+      await Promise.all(lanes.map((lane) => lane.close()));
+      await Promise.all(producers.map((producer) => producer.close()));
     },
   };
 }
@@ -127,7 +149,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
 type Settings = typeof defaults & KafkaEventLogOptions;
 
 /** Creates missing topics and registers the idempotent producer, or fails naming the brokers. */
-async function connect(settings: Settings, clientOptions: Omit<BaseOptions, 'clientId'>, producer: Producer<string, string, string, string>): Promise<void> {
+async function connect(settings: Settings, clientOptions: Omit<BaseOptions, 'clientId'>, producers: Producer<string, string, string, string>[]): Promise<void> {
   const admin = new Admin({ ...clientOptions, clientId: `${settings.clientId}-event-log-admin` });
   const deadline = Date.now() + settings.startupTimeoutMs;
   const topics = [settings.topic, settings.quarantineTopic].map((name) => ({
@@ -138,13 +160,13 @@ async function connect(settings: Settings, clientOptions: Omit<BaseOptions, 'cli
     await withDeadline(
       (async () => {
         await ensureTopics(admin, topics, deadline);
-        await producer.initIdempotentProducer({});
+        for (const producer of producers) await producer.initIdempotentProducer({});
       })(),
       settings.startupTimeoutMs,
       () => `no answer within ${settings.startupTimeoutMs} ms`,
     );
   } catch (error) {
-    await producer.close(true).catch(() => undefined);
+    await Promise.all(producers.map((producer) => producer.close(true).catch(() => undefined)));
     const reason = error instanceof SluiceError ? error.message : describeKafkaError(error);
     throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', `Kafka is unavailable at ${settings.brokers.join(', ')}: ${reason}`, { cause: error });
   } finally {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, MessagesStreamModes, stringDeserializers } from '@platformatic/kafka';
+import { eventLinesOf, SCHEMA_HEADER } from '../src/event-messages.ts';
 
 /** Set by CI after `bash .ci/services/kafka.sh start`; the integration tests skip without it. */
 export const kafkaBrokers = process.env['KAFKA_BROKERS']?.split(',').filter((b) => b.length > 0) ?? [];
@@ -19,8 +20,26 @@ export interface ReadMessage {
   headers: Map<string, string>;
 }
 
-/** Reads the first `count` messages of a topic from the beginning, as a fresh consumer group. */
-export async function readMessages(topic: string, count: number, timeoutMs = 20_000): Promise<ReadMessage[]> {
+/** One event of the events topic, with the message it travelled in. */
+export interface ReadEvent extends ReadMessage {
+  /** Its line in the message. */
+  line: number;
+  /** The event's JSON text (its line). */
+  text: string;
+}
+
+/** Reads messages of the events topic from the beginning until they hold `count` events. */
+export async function readEvents(topic: string, count: number, timeoutMs = 20_000): Promise<ReadEvent[]> {
+  const linesOf = (m: ReadMessage) => eventLinesOf(m.value, m.headers.get(SCHEMA_HEADER));
+  const messages = await readMessages(topic, count, timeoutMs, (m) => linesOf(m).length);
+  return messages.flatMap((m) => linesOf(m).map((text, line) => ({ ...m, line, text })));
+}
+
+/**
+ * Reads the first messages of a topic from the beginning, as a fresh consumer group, until
+ * `count` is reached (of messages, or of what `weight` counts in each).
+ */
+export async function readMessages(topic: string, count: number, timeoutMs = 20_000, weight: (m: ReadMessage) => number = () => 1): Promise<ReadMessage[]> {
   const consumer = new Consumer({
     clientId: 'sluice-test-reader',
     groupId: `sluice-test-${randomUUID()}`,
@@ -29,12 +48,15 @@ export async function readMessages(topic: string, count: number, timeoutMs = 20_
   });
   const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, autocommit: false, maxWaitTime: 200 });
   const messages: ReadMessage[] = [];
+  let counted = 0;
   const timer = setTimeout(() => stream.destroy(new Error(`read ${messages.length} of ${count} messages from ${topic} within ${timeoutMs} ms`)), timeoutMs);
   try {
     for await (const message of stream) {
       // A message without a key arrives as an empty key; undefined says "no key" the same way the producer did.
-      messages.push({ partition: message.partition, offset: message.offset, key: message.key || undefined, value: message.value ?? '', headers: message.headers });
-      if (messages.length >= count) break;
+      const read = { partition: message.partition, offset: message.offset, key: message.key || undefined, value: message.value ?? '', headers: message.headers };
+      messages.push(read);
+      counted += weight(read);
+      if (counted >= count) break;
     }
   } finally {
     clearTimeout(timer);
