@@ -10,6 +10,8 @@ import type { Tables } from './tables.ts';
 const EVENT_BATCH = 5000;
 const SAMPLE_BATCH = 2000;
 const SNAPSHOT_USER_BATCH = 50_000;
+/** Rows per row group of the samples file export reads (writeSamplesFile): export parses row groups on all cores. */
+const SAMPLES_FILE_ROW_GROUP = 16_384;
 
 /**
  * The CurationStore port on ClickHouse, every statement through the one execution point. What
@@ -130,7 +132,8 @@ export function createClickHouseCurationStore(db: ClickHouseDatabase, tables: Ta
     async writeSamplesFile(scan: { runId: string }, path: string) {
       const params = { run: scan.runId };
       await db.queryToFile('writeSamplesFile',
-        `SELECT sample_id, toString(split) AS split, sample FROM ${tables.samples} WHERE run_id = {run:String} ORDER BY sample_id FORMAT Parquet`, params, path);
+        `SELECT sample_id, toString(split) AS split, sample FROM ${tables.samples} WHERE run_id = {run:String} ORDER BY sample_id
+         SETTINGS output_format_parquet_row_group_size = ${SAMPLES_FILE_ROW_GROUP} FORMAT Parquet`, params, path);
       const [counted] = await db.query<{ n: number }>('writeSamplesFile: count', `SELECT count() AS n FROM ${tables.samples} WHERE run_id = {run:String}`, params);
       return Number(counted?.n ?? 0);
     },

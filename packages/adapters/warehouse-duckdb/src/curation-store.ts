@@ -3,6 +3,8 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { DuckDbDatabase, Row } from './database.ts';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
 
+/** Rows per row group of the samples file export reads (writeSamplesFile). */
+const SAMPLES_FILE_ROW_GROUP = 16_384;
 const SAMPLE_ROW_TYPE = JSON.stringify([{ r: 'VARCHAR', id: 'VARCHAR', sp: 'VARCHAR', tn: 'VARCHAR', src: 'VARCHAR', m: 'VARCHAR', s: 'BIGINT', j: 'VARCHAR' }]);
 
 /**
@@ -107,10 +109,12 @@ export function createDuckDbCurationStore(db: DuckDbDatabase, hooks: { beforeRea
 
     async writeSamplesFile(scan: { runId: string }, path: string) {
       // A parallel COPY straight from the table; the file is an intermediate, only its rows and
-      // their order matter. No dictionaries: every sample's JSON is distinct, trying one is wasted work.
+      // their order matter. No dictionaries: every sample's JSON is distinct, trying one is wasted
+      // work. Row groups of SAMPLES_FILE_ROW_GROUP rows: a reader parses them on all its cores.
       const [written] = await db.query<{ Count: bigint }>(
         `COPY (SELECT sample_id, split, sample FROM samples WHERE run_id = $runId ORDER BY sample_id)
-         TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1)`, { runId: scan.runId });
+         TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT 1, ROW_GROUP_SIZE ${SAMPLES_FILE_ROW_GROUP})`,
+        { runId: scan.runId });
       return Number(written?.Count ?? 0);
     },
 

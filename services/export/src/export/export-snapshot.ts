@@ -11,7 +11,7 @@ import { assertDatasetName, assertTagName } from '../snapshot/layout.ts';
 import type { SnapshotConfig, SnapshotIndexEntry, SnapshotManifest } from '../snapshot/manifest.ts';
 import { LAYOUT_VERSION, snapshotId, type ExportConfig } from '../snapshot/snapshot-id.ts';
 import { codeVersion } from '../version.ts';
-import { removeQuietly, uploadFiles } from './publish-files.ts';
+import { removeQuietly, UploadQueue } from './publish-files.ts';
 import { resolveRun, rulesetOf } from './resolve-run.ts';
 import { loadSamples } from './load-samples.ts';
 import { snapshotUsers } from './snapshot-users.ts';
@@ -24,6 +24,7 @@ export const DEFAULT_ROW_GROUP_TARGET_BYTES = 32 * MiB;
 export type ExportProgress =
   | { phase: 'staging'; samples: number }
   | { phase: 'writing'; file: string }
+  /** Files are uploaded as they are written: `total` counts the files handed over so far. */
   | { phase: 'uploading'; file: string; done: number; total: number };
 
 export interface ExportSnapshotOptions {
@@ -120,9 +121,10 @@ export async function exportSnapshot(options: ExportSnapshotOptions): Promise<Ex
   await catalog.writeIndex(entry);
   const workDir = await mkdtemp(join(options.workDir ?? tmpdir(), 'sluice-export-'));
   const uploaded: string[] = [];
+  let uploads: UploadQueue | null = null;
   let published = false;
   try {
-    const engine = await openExportEngine({ tempDirectory: join(workDir, 'duckdb-tmp') });
+    const engine = await openExportEngine({ tempDirectory: join(workDir, 'duckdb-tmp'), writers: availableParallelism() });
     let manifest: SnapshotManifest;
     try {
       // The warehouse writes the run's samples to a local file; DuckDB parses them once and
@@ -133,9 +135,22 @@ export async function exportSnapshot(options: ExportSnapshotOptions): Promise<Ex
       await rm(samplesFile);
       options.onProgress?.({ phase: 'staging', samples });
       const outDir = join(workDir, 'snapshot');
+      // Each file is uploaded (and verified) as soon as it is written, while the others are written.
+      let queued = 0;
+      let done = 0;
+      const queueFiles = new UploadQueue(blobStore, (path) => layout.fileKey(options.name, id, path), uploaded,
+        (file) => options.onProgress?.({ phase: 'uploading', file: file.path, done: ++done, total: queued }));
+      uploads = queueFiles;
+      const queue = (file: LocalFile) => {
+        queued++;
+        queueFiles.add(file);
+      };
       const { files, counts } = await writeLocalFiles(engine, formats, outDir, {
         shardTargetBytes: exportConfig.shard_target_bytes, rowGroupTargetBytes: exportConfig.row_group_target_bytes,
-      }, (file) => options.onProgress?.({ phase: 'writing', file }));
+      }, (file) => {
+        options.onProgress?.({ phase: 'writing', file: file.path });
+        queue(file);
+      });
       // Registered before anything is published, so an erasure always finds the snapshot.
       await store.registerSnapshotUsers(id, await snapshotUsers(engine, formats));
       manifest = {
@@ -147,10 +162,8 @@ export async function exportSnapshot(options: ExportSnapshotOptions): Promise<Ex
       };
       const card = await writeCard(outDir, { ...manifest, files: files.map(publicFile) });
       manifest.files = [...files, card].map(publicFile);
-      let done = 0;
-      const all = [...files, card];
-      await uploadFiles(blobStore, (path) => layout.fileKey(options.name, id, path), all, uploaded,
-        (file) => options.onProgress?.({ phase: 'uploading', file: file.path, done: ++done, total: all.length }));
+      queue(card);
+      await queueFiles.drain();
     } finally {
       engine.close();
     }
@@ -167,6 +180,7 @@ export async function exportSnapshot(options: ExportSnapshotOptions): Promise<Ex
     // Once a manifest is there (ours, or a concurrent export's over the same keys) the files
     // belong to a published snapshot: never remove them; a re-export repairs index and tags.
     if (published || (await catalog.readManifest(options.name, id).catch(() => null))) throw error;
+    await uploads?.drain().catch(() => undefined);
     await removeQuietly(blobStore, uploaded);
     const failure = isSluiceError(error) ? error : new SluiceError('SLUICE_ERR_EXPORT_FAILED', `export of ${options.name} failed: ${String(error)}`, { cause: error });
     await catalog.writeIndex({ ...entry, status: 'failed', updated_at: new Date(now()).toISOString(), error: { code: failure.code, message: failure.message } })

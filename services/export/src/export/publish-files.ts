@@ -23,6 +23,31 @@ export async function uploadFiles(
   }
 }
 
+/**
+ * Uploads files one after another as they are handed over, while the export goes on writing the
+ * next ones. The first failure stops the queue; `drain` waits for the queue and rethrows it.
+ */
+export class UploadQueue {
+  #tail: Promise<void> = Promise.resolve();
+  #failure: { error: unknown } | null = null;
+  readonly #upload: (file: LocalFile) => Promise<void>;
+
+  constructor(blobStore: BlobStore, keyOf: (path: string) => string, written: string[], onUploaded?: (file: LocalFile) => void) {
+    this.#upload = (file) => uploadFiles(blobStore, keyOf, [file], written, onUploaded);
+  }
+
+  add(file: LocalFile): void {
+    this.#tail = this.#tail
+      .then(() => (this.#failure ? undefined : this.#upload(file)))
+      .catch((error: unknown) => { this.#failure ??= { error }; });
+  }
+
+  async drain(): Promise<void> {
+    await this.#tail;
+    if (this.#failure) throw this.#failure.error;
+  }
+}
+
 export function contentTypeOf(path: string): string {
   if (path.endsWith('.parquet')) return 'application/vnd.apache.parquet';
   if (path.endsWith('.jsonl')) return 'application/jsonl';

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportFormat } from '../formats/index.ts';
-import { sqlPath, sqlString, type ExportEngine } from '../shards/export-engine.ts';
+import { sqlPath, sqlString, type EngineConnection, type ExportEngine } from '../shards/export-engine.ts';
 import { writeJsonlShards } from '../shards/jsonl-shards.ts';
 import { selectList, writeParquetShards, type ParquetLayout } from '../shards/parquet-shards.ts';
 
@@ -36,35 +36,56 @@ export async function fileDigest(path: string): Promise<{ bytes: number; sha256:
 /**
  * Writes every data file and lineage.parquet under `outDir` in the snapshot's layout from the
  * engine's `samples` table (load-samples.ts) and returns them with sizes and hashes, data files
- * in (config, split, shard) order.
+ * in (config, split, shard) order. Each split of each config, and the lineage, is one job on a
+ * writer connection of its own: jobs run side by side, biggest first, each file still written on
+ * one thread. `onFile` hears of each file as soon as it is complete.
  */
 export async function writeLocalFiles(
   engine: ExportEngine, formats: readonly ExportFormat[], outDir: string, layout: ParquetLayout,
-  onFile?: (path: string) => void,
+  onFile?: (file: LocalFile) => void,
 ): Promise<{ files: LocalFile[]; counts: Record<string, Record<string, number>> }> {
-  const files: LocalFile[] = [];
   const counts: Record<string, Record<string, number>> = {};
+  const splits: { format: ExportFormat; split: string; rows: number; configDir: string }[] = [];
   for (const format of formats) {
     counts[format.name] = {};
     const configDir = join(outDir, 'data', format.name);
     await mkdir(configDir, { recursive: true });
-    const splits = await engine.query<{ split: string; n: number }>(
+    const found = await engine.query<{ split: string; n: number }>(
       `SELECT split, count(*)::DOUBLE AS n FROM samples WHERE ${format.where} GROUP BY split ORDER BY split`);
-    for (const { split, n } of splits) {
+    for (const { split, n } of found) {
       counts[format.name]![split] = n;
-      const from = configRows(format, split);
-      const shards = format.fileType === 'parquet'
-        ? await writeParquetShards(engine, { from, weight: 'bytes' }, selectList(format.columns, format.select), split, configDir, layout)
-        : await writeJsonlShards(engine, from, format.line, split, configDir, layout.shardTargetBytes);
-      for (const shard of shards) {
-        const path = `data/${format.name}/${shard.fileName}`;
-        files.push({ path, localPath: shard.localPath, rows: shard.rows, config: format.name, split, ...(await fileDigest(shard.localPath)) });
-        onFile?.(path);
-      }
+      splits.push({ format, split, rows: n, configDir });
     }
   }
-  files.push(await writeLineage(engine, formats, join(outDir, 'lineage.parquet')));
-  return { files, counts };
+  const writeSplit = ({ format, split, configDir }: (typeof splits)[number]) => engine.withWriter(async (connection) => {
+    const from = configRows(format, split);
+    const shards = format.fileType === 'parquet'
+      ? await writeParquetShards(connection, { from, weight: 'bytes' }, selectList(format.columns, format.select), split, configDir, layout)
+      : await writeJsonlShards(connection, from, format.line, split, configDir, layout.shardTargetBytes);
+    const files: LocalFile[] = [];
+    for (const shard of shards) {
+      const file: LocalFile = {
+        path: `data/${format.name}/${shard.fileName}`, localPath: shard.localPath, rows: shard.rows, config: format.name, split,
+        ...(await fileDigest(shard.localPath)),
+      };
+      files.push(file);
+      onFile?.(file);
+    }
+    return files;
+  });
+  // Started biggest first (the longest job should not start last); collected in layout order.
+  const started = new Map<(typeof splits)[number], Promise<LocalFile[]>>();
+  for (const job of [...splits].sort((a, b) => b.rows - a.rows)) started.set(job, writeSplit(job));
+  const lineage = engine.withWriter(async (connection) => {
+    const file = await writeLineage(connection, formats, join(outDir, 'lineage.parquet'));
+    onFile?.(file);
+    return file;
+  });
+  // Every job settles before this returns or throws: none is left running on the engine.
+  const settled = await Promise.allSettled([...splits.map((job) => started.get(job)!), lineage.then((file) => [file])]);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return { files: settled.flatMap((result) => (result.status === 'fulfilled' ? result.value : [])), counts };
 }
 
 /**
@@ -72,7 +93,7 @@ export async function writeLocalFiles(
  * id: it lets an erasure find the snapshots that held a user), event_ids, and the configs the
  * sample has a row in — for every sample that made it into at least one config.
  */
-async function writeLineage(engine: ExportEngine, formats: readonly ExportFormat[], to: string): Promise<LocalFile> {
+async function writeLineage(engine: EngineConnection, formats: readonly ExportFormat[], to: string): Promise<LocalFile> {
   const configs = `list_filter([${formats.map((f) => `CASE WHEN ${f.where} THEN ${sqlString(f.name)} END`).join(', ')}]::VARCHAR[], c -> c IS NOT NULL)`;
   const from = `(SELECT sample_id, split, user_key, event_ids, ${configs} AS configs FROM samples) WHERE len(configs) > 0`;
   await engine.run(`COPY (SELECT * FROM ${from}) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd)`);

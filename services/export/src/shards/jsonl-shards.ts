@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { sqlPath, type ExportEngine } from './export-engine.ts';
+import { sqlPath, type EngineConnection } from './export-engine.ts';
 import type { LocalShard } from './parquet-shards.ts';
 import { shardFileName } from './shard-names.ts';
 import { shardRanges, splitTotals, type SplitRows } from './shard-ranges.ts';
 
 /** Writes each row's text as one line, unquoted: JSON text never holds a raw tab or newline. */
-async function copyLines(engine: ExportEngine, from: string, to: string): Promise<void> {
+async function copyLines(engine: EngineConnection, from: string, to: string): Promise<void> {
   await engine.run(`COPY (SELECT line FROM ${from}) TO ${sqlPath(to)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\t')`);
 }
 
@@ -15,7 +15,7 @@ async function copyLines(engine: ExportEngine, from: string, to: string): Promis
  * keep the target below that for these configs.
  */
 export async function writeJsonlShards(
-  engine: ExportEngine, from: string, line: string, split: string, workDir: string, shardTargetBytes: number,
+  engine: EngineConnection, from: string, line: string, split: string, workDir: string, shardTargetBytes: number,
 ): Promise<LocalShard[]> {
   await engine.run(`CREATE OR REPLACE TEMP TABLE jsonl_lines AS SELECT rn, ${line} AS line FROM ${from}`);
   try {

@@ -1,7 +1,7 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { duckDbType, type Columns } from '../formats/column-types.ts';
-import { sqlPath, type ExportEngine } from './export-engine.ts';
+import { sqlPath, type EngineConnection } from './export-engine.ts';
 import { shardFileName } from './shard-names.ts';
 import { shardRanges, splitTotals, type SplitRows } from './shard-ranges.ts';
 
@@ -32,7 +32,7 @@ export function selectList(columns: Columns, select: Readonly<Record<string, str
   return columns.map(([name, type]) => `CAST(${select[name]} AS ${duckDbType(type)}) AS "${name}"`).join(', ');
 }
 
-async function copyToParquet(engine: ExportEngine, columns: string, from: string, to: string, rowGroup: number): Promise<void> {
+async function copyToParquet(engine: EngineConnection, columns: string, from: string, to: string, rowGroup: number): Promise<void> {
   // No file-level timestamps: DuckDB's writer records only its version, so equal rows give equal bytes.
   await engine.run(`COPY (SELECT ${columns} FROM ${from}) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroup})`);
 }
@@ -44,7 +44,7 @@ async function copyToParquet(engine: ExportEngine, columns: string, from: string
  * rows always give the same cut.
  */
 export async function writeParquetShards(
-  engine: ExportEngine, rows: SplitRows, columns: string, split: string, workDir: string, layout: ParquetLayout,
+  engine: EngineConnection, rows: SplitRows, columns: string, split: string, workDir: string, layout: ParquetLayout,
 ): Promise<LocalShard[]> {
   const totals = await splitTotals(engine, rows);
   const rowGroup = rowGroupRows(totals.rows, totals.bytes, layout.rowGroupTargetBytes);
