@@ -2,7 +2,7 @@ import { createLocalBlobStore } from '@sluice/blob-store-local';
 import { loadConfig, type Config, type Warehouse } from '@sluice/core';
 import { createGroupCommitEventLog } from '@sluice/event-log-embedded';
 import { createEventValidator, loadExamples, loadSchemas } from '@sluice/schemas';
-import { createDuckDbWarehouse } from '@sluice/warehouse-duckdb';
+import { createDuckDbWarehouse, type DuckDbWarehouse, type DuckDbWarehouseOptions } from '@sluice/warehouse-duckdb';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -43,6 +43,8 @@ export function exampleEvent(type = 'generation', overrides: Record<string, unkn
 export interface TestApp {
   app: FastifyInstance;
   warehouse: Warehouse;
+  /** The DuckDB warehouse under any wrapper, for its staging log's state. */
+  duckdb: DuckDbWarehouse;
   dir: string;
   close(): Promise<void>;
 }
@@ -57,17 +59,18 @@ export async function createTestApp(options: {
   wrapWarehouse?: (warehouse: Warehouse) => Warehouse;
   /** Serve the snapshot API from a local blob store under the temp directory. */
   withBlobStore?: boolean;
+  warehouseOptions?: Omit<DuckDbWarehouseOptions, 'path'>;
 } = {}): Promise<TestApp> {
   const config = options.config ?? testConfig();
   const dir = options.dir ?? await mkdtemp(join(tmpdir(), 'sluice-ingest-'));
-  const realWarehouse = await createDuckDbWarehouse({ path: join(dir, 'sluice.duckdb') });
+  const realWarehouse = await createDuckDbWarehouse({ path: join(dir, 'sluice.duckdb'), ...options.warehouseOptions });
   const warehouse = options.wrapWarehouse ? options.wrapWarehouse(realWarehouse) : realWarehouse;
   const metrics = createIngestMetrics();
   const eventLog = createGroupCommitEventLog(warehouse, config.groupCommit, { onCommit: (i) => metrics.observeCommit(i) });
   const blobStore = options.withBlobStore ? await createLocalBlobStore({ root: join(dir, 'blobs') }) : undefined;
   const app = await buildIngestApp(config, { eventLog, warehouse, metrics, schemas, validateEvent, version: 'test', ...(blobStore ? { blobStore } : {}) });
   return {
-    app, warehouse, dir,
+    app, warehouse, duckdb: realWarehouse, dir,
     async close() {
       await app.close();
       await eventLog.close();

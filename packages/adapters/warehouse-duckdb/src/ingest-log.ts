@@ -92,17 +92,21 @@ export function sharesBodyFields(a: IngestedEvent, b: IngestedEvent): boolean {
   return a.tenant === b.tenant && a.source === b.source && a.receivedAt === b.receivedAt && a.clientIp === b.clientIp;
 }
 
-/** Reads an ingest_log row back in JS: the fallback when DuckDB's JSON reader refuses a body. */
+/**
+ * Reads an ingest_log row back in JS: the fallback when DuckDB's JSON reader refuses a body. The
+ * usual reason is a lone UTF-16 surrogate (`"\ud83d"`), which JSON.parse accepts and UTF-8 cannot
+ * hold: such characters become U+FFFD, as DuckDB stores text as UTF-8 only.
+ */
 export function eventsOfIngestLogRow(bodies: Uint8Array, meta: string): Array<{ event: Omit<IngestedEvent, 'payload'>; seq: number; payload: unknown }> {
   const parsedBodies = JSON.parse(Buffer.from(bodies).toString('utf8')) as Array<{ events: unknown[] }>;
-  const metas = JSON.parse(meta) as BodyMeta[];
+  const metas = wellFormed(JSON.parse(meta)) as BodyMeta[];
   const out: Array<{ event: Omit<IngestedEvent, 'payload'>; seq: number; payload: unknown }> = [];
   metas.forEach((m, b) => {
     m.s.forEach((seq, i) => {
       if (seq === null) return;
       out.push({
         seq,
-        payload: parsedBodies[b]!.events[i],
+        payload: wellFormed(parsedBodies[b]!.events[i]),
         event: {
           eventId: m.id[i]!, tenant: m.tn, source: m.src, type: m.t[i]!, occurredAt: m.o[i]!, sentAt: m.se[i] ?? null,
           receivedAt: m.r, timestamp: m.ts[i]!, userId: m.u[i] ?? null, anonymousId: m.a[i] ?? null,
@@ -112,4 +116,14 @@ export function eventsOfIngestLogRow(bodies: Uint8Array, meta: string): Array<{ 
     });
   });
   return out;
+}
+
+/** The value with every string (keys included) made well-formed UTF-16. */
+function wellFormed(value: unknown): unknown {
+  if (typeof value === 'string') return value.toWellFormed();
+  if (Array.isArray(value)) return value.map(wellFormed);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.toWellFormed(), wellFormed(v)]));
+  }
+  return value;
 }

@@ -1,5 +1,4 @@
 import { SluiceError } from '@sluice/core';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CheckpointPolicy } from './checkpoints.ts';
 import type { DuckDbDatabase } from './database.ts';
 import { eventRow, INSERT_EVENTS } from './event-insert.ts';
@@ -43,6 +42,20 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
   let materializedEvents = 0;
   let busyMs = 0;
   let readersWaiting = 0;
+  /** Ends the loop's wait for an idle writer early: a reader arrived, or stop(). */
+  let wake: (() => void) | null = null;
+
+  function napUntilWoken(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      }
+      wake = done;
+    });
+  }
 
   /** `limit` 0: exactly one row. */
   async function step(limit = options.batchEvents): Promise<void> {
@@ -103,7 +116,7 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
         while (pending.length > 0 && !stopped) {
           const idle = db.writerIdleMs();
           if (readersWaiting === 0 && pendingEvents < options.urgentEvents && idle < options.idleMs) {
-            await sleep(options.idleMs - idle);
+            await napUntilWoken(options.idleMs - idle);
             continue;
           }
           await step();
@@ -129,6 +142,7 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
       const target = pending.at(-1)?.logSeq;
       if (target === undefined) return;
       readersWaiting++;
+      wake?.();
       try {
         while ((pending[0]?.logSeq ?? Infinity) <= target) {
           if (stopped) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN');
@@ -141,6 +155,7 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
     },
     async stop() {
       stopped = true;
+      wake?.();
       await loop;
     },
     stats: () => ({ materializedEvents, busyMs }),

@@ -20,6 +20,9 @@ export interface DuckDbWarehouseOptions {
   maxPendingEvents?: number;
   /** Most events one materialisation transaction moves into `events`. */
   materializeBatchEvents?: number;
+  /** Below `materializeUrgentEvents` pending (default half of maxPendingEvents), materialise only once the writer was idle this long. */
+  materializeIdleMs?: number;
+  materializeUrgentEvents?: number;
 }
 
 /** How far materialisation is behind the acknowledgements (docs/decisions/0005). */
@@ -38,7 +41,10 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
   const checkpoints = createCheckpointPolicy(db, checkpointBytes);
   const maxPendingEvents = options.maxPendingEvents ?? 1_000_000;
   const materializer = createMaterializer(db, {
-    batchEvents: options.materializeBatchEvents ?? 5_000, urgentEvents: maxPendingEvents / 2, idleMs: 20, checkpoints,
+    batchEvents: options.materializeBatchEvents ?? 5_000,
+    urgentEvents: options.materializeUrgentEvents ?? maxPendingEvents / 2,
+    idleMs: options.materializeIdleMs ?? 20,
+    checkpoints,
   });
   // Whatever a previous process acknowledged and did not materialise goes into `events` first,
   // so the ids and sequences below are read from one table.

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { unambiguousEventsBody } from '../src/received-body.ts';
+
+const body = (text: string) => Buffer.from(text);
+
+test('a plain batch body is kept as received', () => {
+  const json = body('{"sent_at":"2026-11-29T12:00:00Z","events":[{"type":"track","text":"caf\\u00e9 \\ud83d\\ude00"}]}');
+  assert.equal(unambiguousEventsBody(json), json);
+});
+
+test('bodies where another JSON reader could pick a different events array are not kept', () => {
+  // JSON.parse keeps the last duplicate key, DuckDB's reader the first.
+  assert.equal(unambiguousEventsBody(body('{"events":[{"a":1}],"events":[{"b":2}]}')), null);
+  assert.equal(unambiguousEventsBody(body('{"events":[{"a":1}],"\\u0065vents":[{"b":2}]}')), null);
+  assert.equal(unambiguousEventsBody(body('{"\\u0065vents":[{"b":2}]}')), null);
+  assert.equal(unambiguousEventsBody(body('{"even\\u0074s":[]}')), null);
+  // A nested "events" key is harmless but rare: the cheap check does not tell it apart.
+  assert.equal(unambiguousEventsBody(body('{"events":[{"properties":{"events":3}}]}')), null);
+});
+
+test('bytes that are not valid UTF-8 are not kept (the parsed text had them replaced)', () => {
+  const json = Buffer.concat([body('{"events":[{"text":"'), Buffer.from([0xc3, 0x28]), body('"}]}')]);
+  assert.equal(unambiguousEventsBody(json), null);
+});
