@@ -35,13 +35,23 @@ export interface DigitRuns {
 // kilobyte, and a match array for each is most of the garbage a text makes.
 const keptChainPattern = /(?<!\d[ .()-]{0,2})(?:\d+(?:[ .()-]{1,2}\d+){3,}|\d(?:[ .()-]{0,2}\d){8,})|(?<=[+A-Z])\d+(?:[ .()-]{1,2}\d+)*/g;
 
+/** The index of a text that keeps no chain (most chat messages): shared, never written to. */
+const noDigitRuns: DigitRuns = Object.freeze({
+  count: 0,
+  starts: Object.freeze([]) as unknown as number[],
+  ends: Object.freeze([]) as unknown as number[],
+  chainLast: Object.freeze([]) as unknown as number[],
+  digitsToChainEnd: Object.freeze([]) as unknown as number[],
+});
+
 export function indexDigitRuns(text: string): DigitRuns {
-  const runs: DigitRuns = { count: 0, starts: [], ends: [], chainLast: [], digitsToChainEnd: [] };
   keptChainPattern.lastIndex = 0;
-  while (keptChainPattern.test(text)) {
+  if (!keptChainPattern.test(text)) return noDigitRuns;
+  const runs: DigitRuns = { count: 0, starts: [], ends: [], chainLast: [], digitsToChainEnd: [] };
+  do {
     const end = keptChainPattern.lastIndex;
     addChain(runs, text, chainStartBefore(text, end), end);
-  }
+  } while (keptChainPattern.test(text));
   return runs;
 }
 

@@ -50,6 +50,7 @@ export function createRedactor(policy: PiiPolicy, secret: PseudonymSecret): Reda
   validatePolicy(policy, secret);
   const detectors = buildDetectors(policy);
   const isAllowed = createAllowList(policy.allow);
+  const hasAllowList = policy.allow.values.length > 0 || policy.allow.patterns.length > 0;
   const pseudonymize = createPseudonymizer(secret.pseudonymKey);
   const actionFor = (type: PiiType): PiiAction => policy.actions[type] ?? policy.defaultAction;
 
@@ -60,7 +61,7 @@ export function createRedactor(policy: PiiPolicy, secret: PseudonymSecret): Reda
     for (const detector of detectors) detector.detect(text, profile, found);
     if (found.length === 0) return { text, findings: {}, drop: false, spans: [] };
 
-    const spans = resolveOverlaps(found.filter((span) => !isAllowed(span)), text.length);
+    const spans = resolveOverlaps(hasAllowList ? found.filter((span) => !isAllowed(span)) : found, text.length);
     const findings: PiiFindings = {};
     let drop = false;
     let redacted = '';

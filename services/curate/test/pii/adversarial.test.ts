@@ -56,6 +56,11 @@ const adversarial: Record<string, string> = {
   'unterminated quotes in commands': fill('mysql -p"a '),
   'clock times': fill('12:30:45 '),
   'SSN keywords between nine-digit numbers': fill('ssn 123456789, '),
+  'digit runs joined by two separators': fill('12 ('),
+  'short chains one separator too far apart': fill('12 . '),
+  'digit runs after capitals': fill('AB12 '),
+  'hints for the trigger scan': fill('-pBasic_.A['),
+  'keywords glued to hints': fill('-password'),
 };
 
 describe('redactText on 1 MB adversarial inputs', () => {

@@ -27,11 +27,20 @@ export interface SecretTriggers {
 const triggerPattern =
   /(p(?:ass(?:w(?:or)?d|phrase)|wd|rivate[_.-]?key)|secret|token|a(?:pi|ccess|uth)[_.-]?key|credentials?)|A(?=KIA|SIA|Iza)|_(?<=gh[pousr]_|github_|hf_|[sr]k_|npm_)|\.(?<=hooks\.|SG\.)|-(?:(?<=glpat-|sk-|xox[bpars]-|pypi-)|(?=[pu]))|B(?=earer|asic)|\[(?<=Key \[)/gi;
 
+/** The triggers of a text that holds none (most chat messages): shared, never written to. */
+const noTriggers: SecretTriggers = Object.freeze({
+  keywordStarts: Object.freeze([]) as unknown as number[],
+  keywordEnds: Object.freeze([]) as unknown as number[],
+  vendorHint: false,
+  credentialHint: false,
+});
+
 export function findSecretTriggers(text: string): SecretTriggers {
-  const triggers: SecretTriggers = { keywordStarts: [], keywordEnds: [], vendorHint: false, credentialHint: false };
   triggerPattern.lastIndex = 0;
-  let match: RegExpExecArray | null;
-  while ((match = triggerPattern.exec(text)) !== null) {
+  let match = triggerPattern.exec(text);
+  if (match === null) return noTriggers;
+  const triggers: SecretTriggers = { keywordStarts: [], keywordEnds: [], vendorHint: false, credentialHint: false };
+  for (; match !== null; match = triggerPattern.exec(text)) {
     if (match[1] !== undefined) {
       triggers.keywordStarts.push(match.index);
       triggers.keywordEnds.push(match.index + match[1].length);
