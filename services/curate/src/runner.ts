@@ -1,18 +1,12 @@
 import type { CurationStore, Sample, Warehouse } from '@sluice/core';
 import { createHash, randomBytes } from 'node:crypto';
 import { SignalIndex } from './assemble/signal-index.ts';
+import { createCandidatePipeline } from './candidates.ts';
 import { carryOutErasureRequests } from './erasure.ts';
-import { createSampleAssembler } from './assemble/assemble-samples.ts';
 import { Funnel } from './funnel.ts';
-import { createConsentStep } from './operators/consent.ts';
-import { dedupSamples } from './operators/dedup.ts';
-import { createFiltersStep } from './operators/filters.ts';
-import { createLabelsStep } from './operators/labels/index.ts';
-import { createPiiStep } from './operators/pii.ts';
-import { createSplitStep } from './operators/split.ts';
-import type { SampleStep } from './operators/step.ts';
+import { createSampleDedup } from './operators/dedup.ts';
 import type { LoadedRuleset } from './ruleset/load.ts';
-import { wildcardMatcher } from './ruleset/select-section.ts';
+import { SampleSpill } from './sample-spill.ts';
 
 export interface CurationDeps {
   store: Warehouse & CurationStore;
@@ -20,6 +14,8 @@ export interface CurationDeps {
   now?: () => number;
   /** Called every few thousand generations with the count so far (progress bars). */
   onProgress?: (generationsSeen: number) => void;
+  /** Where candidate samples wait for dedup (a temporary file, removed after the run); default the OS temp directory. */
+  spillDirectory?: string;
 }
 
 export interface CurationOptions {
@@ -56,7 +52,9 @@ const WRITE_CHUNK = 1000;
 /**
  * One curation run: ruleset@hash over the events up to a watermark. Erasure first (requests are
  * honoured before anything is read for training), then assemble → consent → pii → filters →
- * labels, then dedup and split over the survivors, then write the run (building → complete).
+ * labels → split per generation, streamed; then dedup over the survivors, then write the kept
+ * samples (the run goes building → complete). Memory holds the signal index, one scan chunk and
+ * dedup's keys; the candidate samples themselves wait in a spill file.
  */
 export async function runCuration(loaded: LoadedRuleset, deps: CurationDeps, options: CurationOptions = {}): Promise<CurationReport> {
   const { store } = deps;
@@ -74,85 +72,77 @@ export async function runCuration(loaded: LoadedRuleset, deps: CurationDeps, opt
     for (const event of chunk) index.add(event);
   }
 
-  const steps: SampleStep[] = [
-    createConsentStep(ruleset.consent, { consent: index.consentState() }),
-    createPiiStep(ruleset.pii, { pseudonymKey: deps.pseudonymKey }),
-    createFiltersStep(ruleset.filters),
-    createLabelsStep(ruleset.labels),
-  ];
-  const assemble = createSampleAssembler(index, { signalWindowMs: ruleset.select.signal_window });
-  const since = ruleset.select.since === undefined ? -Infinity : Date.parse(ruleset.select.since);
-  const until = ruleset.select.until === undefined ? Infinity : Date.parse(ruleset.select.until);
-  const included = ruleset.select.models?.include ? wildcardMatcher(ruleset.select.models.include) : () => true;
-  const excluded = ruleset.select.models?.exclude ? wildcardMatcher(ruleset.select.models.exclude) : () => false;
-
-  const kept: Sample[] = [];
-  const examples: CurationExample[] = [];
-  let seen = 0;
-  let selected = 0;
-  const stageCounts = new Map(steps.map((s) => [s.name, 0]));
-  scan: for await (const chunk of store.scanEvents({ upToSeq: watermark, types: ['generation'], ...scope, ...(ruleset.select.sources ? { sources: ruleset.select.sources } : {}) })) {
-    for (const event of chunk) {
-      if (options.limit !== undefined && seen >= options.limit) break scan;
-      seen++;
-      if (seen % 5000 === 0) deps.onProgress?.(seen);
-      const model = String((event.payload as { model?: unknown }).model);
-      if (event.timestamp < since || event.timestamp > until || !included(model) || excluded(model)) continue;
-      selected++;
-      const before = assemble(event);
-      let sample: Sample | null = before;
-      for (const step of steps) {
-        const outcome = step.run(sample);
-        if (outcome.kind === 'drop') {
-          funnel.drop(step.name, outcome.reason);
-          sample = null;
-          break;
+  // Candidates go to a spill file as they pass the per-sample steps; dedup keeps only its keys,
+  // so memory stays bounded by the scan chunk, not by the number of samples.
+  const pipeline = createCandidatePipeline(ruleset, index, deps, funnel);
+  const dedup = createSampleDedup(ruleset.dedup);
+  const spill = new SampleSpill(deps.spillDirectory);
+  try {
+    const ids: string[] = [];
+    const examples: CurationExample[] = [];
+    const wanted = options.examples ?? 0;
+    let seen = 0;
+    const generations = { upToSeq: watermark, types: ['generation'], ...scope, ...(ruleset.select.sources ? { sources: ruleset.select.sources } : {}) };
+    scan: for await (const chunk of store.scanEvents(generations)) {
+      for (const event of chunk) {
+        if (options.limit !== undefined && seen >= options.limit) break scan;
+        seen++;
+        if (seen % 5000 === 0) deps.onProgress?.(seen);
+        const candidate = pipeline.candidate(event);
+        if (candidate === null) continue;
+        const sample = candidate.after;
+        dedup.add(sample);
+        spill.append(sample);
+        ids.push(sample.sampleId);
+        if (examples.length < wanted && (Object.keys(sample.pii).length > 0 || examples.length < Math.ceil(wanted / 2))) {
+          examples.push({ sampleId: sample.sampleId, ...candidate });
         }
-        sample = outcome.sample;
-        stageCounts.set(step.name, stageCounts.get(step.name)! + 1);
-      }
-      if (sample === null) continue;
-      kept.push(sample);
-      if (examples.length < (options.examples ?? 0) && (Object.keys(sample.pii).length > 0 || examples.length < Math.ceil((options.examples ?? 0) / 2))) {
-        examples.push({ sampleId: sample.sampleId, before, after: sample });
       }
     }
+    funnel.stage('generations_scanned', seen);
+    pipeline.reportStages();
+
+    const drops = dedup.finish();
+    // Kept samples in sample_id order: the order they are written in, as before streaming.
+    const kept: number[] = [];
+    drops.forEach((drop, i) => {
+      if (drop === null) kept.push(i);
+      else funnel.drop('dedup', drop);
+    });
+    kept.sort((a, b) => (ids[a]! < ids[b]! ? -1 : 1));
+    funnel.stage('after_dedup', kept.length);
+
+    const writeRun = options.dryRun ? null : await startRun(loaded, watermark, deps, now);
+    try {
+      for (let i = 0; i < kept.length; i += WRITE_CHUNK) {
+        const samples = spill.read(kept.slice(i, i + WRITE_CHUNK));
+        summarize(funnel, samples);
+        if (writeRun) await store.appendSamples(writeRun, samples);
+      }
+      const report: CurationReport = {
+        runId: writeRun, rulesetName: ruleset.name, rulesetHash: hash, watermark, funnel: funnel.toJSON(), erasures,
+        examples,
+        samples: kept.length,
+      };
+      if (writeRun) await store.finishCurationRun(writeRun, { status: 'complete', stats: report.funnel, finishedAt: now() });
+      return report;
+    } catch (error) {
+      if (writeRun) await store.finishCurationRun(writeRun, { status: 'failed', stats: { error: (error as Error).message }, finishedAt: now() }).catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    spill.close();
   }
-  funnel.stage('generations_scanned', seen);
-  funnel.stage('selected', selected);
-  for (const [name, count] of stageCounts) funnel.stage(`after_${name}`, count);
+}
 
-  const deduplicated = dedupSamples(kept, ruleset.dedup);
-  for (const reason of deduplicated.dropReasons) funnel.drop('dedup', reason);
-  funnel.stage('after_dedup', deduplicated.kept.length);
-
-  const split = createSplitStep(ruleset.split, { pseudonymKey: deps.pseudonymKey });
-  const samples = deduplicated.kept.map((s) => {
-    const outcome = split.run(s);
-    return outcome.kind === 'keep' ? outcome.sample : s;
-  });
-  summarize(funnel, samples);
-
-  const report: CurationReport = {
-    runId: null, rulesetName: ruleset.name, rulesetHash: hash, watermark, funnel: funnel.toJSON(), erasures,
-    examples: examples.map((e) => ({ ...e, after: samples.find((s) => s.sampleId === e.sampleId) ?? e.after })),
-    samples: samples.length,
-  };
-  if (options.dryRun) return report;
-
-  await store.saveRuleset({ ...loaded.stored });
+/** Saves the ruleset version and opens the run as building; returns its id. */
+async function startRun(loaded: LoadedRuleset, watermark: number, deps: CurationDeps, now: () => number): Promise<string> {
+  const { ruleset, hash } = loaded;
+  await deps.store.saveRuleset({ ...loaded.stored });
   const createdAt = now();
   const runId = `cr_${createHash('sha256').update(`${hash}:${watermark}`).digest('hex').slice(0, 12)}_${createdAt.toString(36)}${randomBytes(2).toString('hex')}`;
-  await store.createCurationRun({ runId, rulesetName: ruleset.name, rulesetHash: hash, watermark, status: 'building', stats: {}, createdAt, finishedAt: null });
-  try {
-    samples.sort((a, b) => (a.sampleId < b.sampleId ? -1 : 1));
-    for (let i = 0; i < samples.length; i += WRITE_CHUNK) await store.appendSamples(runId, samples.slice(i, i + WRITE_CHUNK));
-    await store.finishCurationRun(runId, { status: 'complete', stats: report.funnel, finishedAt: now() });
-  } catch (error) {
-    await store.finishCurationRun(runId, { status: 'failed', stats: { error: (error as Error).message }, finishedAt: now() }).catch(() => undefined);
-    throw error;
-  }
-  return { ...report, runId };
+  await deps.store.createCurationRun({ runId, rulesetName: ruleset.name, rulesetHash: hash, watermark, status: 'building', stats: {}, createdAt, finishedAt: null });
+  return runId;
 }
 
 function summarize(funnel: Funnel, samples: readonly Sample[]): void {

@@ -31,6 +31,11 @@ export interface DedupResult {
   readonly duplicateOf: readonly (string | null)[];
   /** Per input item: the input index of its representative (itself when kept). */
   readonly representativeIndex: Uint32Array;
+  /**
+   * Per input item: its exact group (equal normalized text ⇔ equal group). A dropped item whose
+   * group is its representative's is an exact duplicate, otherwise a near one.
+   */
+  readonly exactGroupOf: Uint32Array;
   /** Clusters of two or more items, best representative first. */
   readonly clusters: readonly DedupCluster[];
   readonly stats: DedupStats;
@@ -81,6 +86,7 @@ export function summarizeClusters(
   return {
     duplicateOf,
     representativeIndex,
+    exactGroupOf: groups.groupOf,
     clusters,
     stats: {
       items: items.length,

@@ -6,6 +6,6 @@ export { candidateProbability, chooseBandLayout, type BandLayout } from './lsh.t
 export { UnionFind } from './union-find.ts';
 export { compareRepresentatives, type RepresentativeKey } from './representative.ts';
 export { DEFAULT_THRESHOLD, type DedupMode, type NearDedupOptions } from './dedup-options.ts';
-export { createDeduplicator, nearDedup, type DedupItem } from './near-dedup.ts';
+export { createDeduplicator, createStreamingDeduplicator, nearDedup, type DedupItem, type StreamingDeduplicator } from './near-dedup.ts';
 export type { DedupCluster, DedupResult, DedupStats } from './clusters.ts';
 export { dedupLines, DedupInputError } from './dedup-lines.ts';

@@ -1,6 +1,6 @@
 import { summarizeClusters, type DedupResult } from './clusters.ts';
 import { resolveDedupOptions, type NearDedupOptions } from './dedup-options.ts';
-import { groupExactDuplicates } from './exact-groups.ts';
+import { ExactGrouper } from './exact-groups.ts';
 import { createNearDuplicateIndex } from './near-merge.ts';
 import type { RepresentativeKey } from './representative.ts';
 import { UnionFind } from './union-find.ts';
@@ -14,21 +14,50 @@ export interface DedupItem extends RepresentativeKey {
 }
 
 /**
+ * Deduplication fed one item at a time, for callers that stream (a curation run): texts are
+ * reduced to an exact-group hash and, in `near` mode, a MinHash signature as they arrive, so
+ * memory holds only keys and signatures (≈ 4 · numPerm bytes per distinct text), never texts.
+ */
+export interface StreamingDeduplicator {
+  add(item: DedupItem): void;
+  /** Clusters everything added; call once, after the last `add`. */
+  finish(): DedupResult;
+}
+
+/**
  * The dedup operator core. Exact duplicates (equal normalized text) are grouped first, cheaply;
  * in `near` mode the distinct texts are then clustered by MinHash + LSH with verification, and
  * clusters are closed transitively (A~B and B~C put A, B, C together). Each cluster keeps one
  * representative — best rank, then earliest order, then smallest id — so the result is the same
  * whatever the input order. Linear in the input; see near-merge.ts for cost and memory.
  */
-export function createDeduplicator(options: NearDedupOptions = {}): (items: readonly DedupItem[]) => DedupResult {
+export function createStreamingDeduplicator(options: NearDedupOptions = {}): StreamingDeduplicator {
   const settings = resolveDedupOptions(options);
+  const nearIndex = settings.mode === 'near' ? createNearDuplicateIndex(settings) : undefined;
+  const grouper = new ExactGrouper(nearIndex?.add);
+  const keys: RepresentativeKey[] = [];
+  return {
+    add(item) {
+      assertValidItem(item, keys.length);
+      grouper.add(item.text);
+      keys.push(item.rank === undefined ? { id: item.id, order: item.order } : { id: item.id, rank: item.rank, order: item.order });
+    },
+    finish() {
+      const groups = grouper.groups();
+      const clustering = new UnionFind(groups.count);
+      const candidatePairs = nearIndex ? nearIndex.merge(groups, clustering) : 0;
+      return summarizeClusters(keys, groups, clustering, candidatePairs);
+    },
+  };
+}
+
+/** The same over a whole list: `createDeduplicator(options)(items)`. */
+export function createDeduplicator(options: NearDedupOptions = {}): (items: readonly DedupItem[]) => DedupResult {
+  resolveDedupOptions(options);
   return (items) => {
-    items.forEach(assertValidItem);
-    const nearIndex = settings.mode === 'near' ? createNearDuplicateIndex(settings) : undefined;
-    const groups = groupExactDuplicates(items, nearIndex?.add);
-    const clustering = new UnionFind(groups.count);
-    const candidatePairs = nearIndex ? nearIndex.merge(groups, clustering) : 0;
-    return summarizeClusters(items, groups, clustering, candidatePairs);
+    const dedup = createStreamingDeduplicator(options);
+    for (const item of items) dedup.add(item);
+    return dedup.finish();
   };
 }
 

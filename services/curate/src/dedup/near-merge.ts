@@ -45,12 +45,15 @@ export function createNearDuplicateIndex(settings: ResolvedDedupOptions): NearDu
         const members = bucket.length > bucketWindow + 1 ? canonicalOrder(bucket, groups.hashes) : bucket;
         for (let j = 1; j < members.length; j++) {
           const member = members[j]!;
+          // The member's root only changes when it is merged: find it once, not once per pair.
+          let root = clustering.find(member);
           for (let k = j - 1; k >= 0 && k >= j - bucketWindow; k--) {
             const earlier = members[k]!;
-            if (clustering.connected(member, earlier)) continue;
+            if (clustering.find(earlier) === root) continue;
             verified++;
             if (countEqualRows(signatures, member * numPerm, signatures, earlier * numPerm, numPerm) >= minEqualRows) {
               clustering.union(member, earlier);
+              root = clustering.find(member);
             }
           }
         }

@@ -1,7 +1,7 @@
 import type { Sample } from '@sluice/core';
 import { z } from 'zod';
 import { messagesText } from '../assemble/messages.ts';
-import { createDeduplicator, exactHash } from '../dedup/index.ts';
+import { createStreamingDeduplicator } from '../dedup/index.ts';
 
 /**
  * `dedup`: exact (normalized text) and near-duplicate (MinHash/LSH over word 5-grams) clustering
@@ -28,21 +28,37 @@ export function dedupText(sample: Sample, scope: DedupSection['scope']): string 
   return scope === 'prompt' ? messagesText(sample.prompt) : `${messagesText(sample.prompt)}\n${messagesText(sample.completion)}`;
 }
 
-/** A batch step: it needs every candidate at once. Returns the kept samples in input order. */
-export function dedupSamples(samples: readonly Sample[], section: DedupSection): { kept: Sample[]; dropReasons: string[] } {
-  if (!section.enabled || samples.length === 0) return { kept: [...samples], dropReasons: [] };
-  const texts = samples.map((s) => dedupText(s, section.scope));
-  const dedup = createDeduplicator({ mode: section.mode, threshold: section.threshold });
-  const result = dedup(samples.map((s, i) => ({ id: s.sampleId, text: texts[i]!, rank: labelRank(s), order: s.ingestSeq })));
-  const kept: Sample[] = [];
-  const dropReasons: string[] = [];
-  for (let i = 0; i < samples.length; i++) {
-    if (result.duplicateOf[i] === null) {
-      kept.push(samples[i]!);
-      continue;
-    }
-    const representative = result.representativeIndex[i]!;
-    dropReasons.push(exactHash(texts[i]!) === exactHash(texts[representative]!) ? 'exact' : 'near');
+/** Why dedup dropped a sample: its text equals the representative's, or is only similar. */
+export type DedupDrop = 'exact' | 'near';
+
+/**
+ * A batch step fed one sample at a time: it needs every candidate before it can decide, but keeps
+ * only what clustering needs (id, label rank, ingest order, a text hash and a MinHash signature),
+ * so a curation run can stream its samples elsewhere meanwhile.
+ */
+export interface SampleDedup {
+  /** Registers the next surviving sample. */
+  add(sample: Sample): void;
+  /** Per added sample, in the order added: null when kept, else why it was dropped. Call once. */
+  finish(): Array<DedupDrop | null>;
+}
+
+export function createSampleDedup(section: DedupSection): SampleDedup {
+  if (!section.enabled) {
+    let added = 0;
+    return { add: () => { added++; }, finish: () => new Array<DedupDrop | null>(added).fill(null) };
   }
-  return { kept, dropReasons };
+  const dedup = createStreamingDeduplicator({ mode: section.mode, threshold: section.threshold });
+  return {
+    add(sample) {
+      dedup.add({ id: sample.sampleId, text: dedupText(sample, section.scope), rank: labelRank(sample), order: sample.ingestSeq });
+    },
+    finish() {
+      const { duplicateOf, representativeIndex, exactGroupOf } = dedup.finish();
+      return duplicateOf.map((representative, i) => {
+        if (representative === null) return null;
+        return exactGroupOf[i] === exactGroupOf[representativeIndex[i]!] ? 'exact' : 'near';
+      });
+    },
+  };
 }

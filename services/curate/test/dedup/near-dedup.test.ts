@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createMinHasher, estimateJaccard } from '../../src/dedup/minhash.ts';
-import { createDeduplicator, nearDedup, type DedupItem } from '../../src/dedup/near-dedup.ts';
+import { createDeduplicator, createStreamingDeduplicator, nearDedup, type DedupItem } from '../../src/dedup/near-dedup.ts';
 import { normalizeText } from '../../src/dedup/normalize.ts';
 import { shingleHashes } from '../../src/dedup/shingles.ts';
 import { createTextGenerator, shuffled, trueJaccard } from './text-generator.ts';
@@ -173,4 +173,19 @@ test('rejects malformed items and options', () => {
   assert.throws(() => createDeduplicator({ threshold: 0 }), RangeError);
   assert.throws(() => createDeduplicator({ threshold: 1.5 }), RangeError);
   assert.throws(() => createDeduplicator({ bands: { bands: 20, rows: 7 } }), RangeError);
+});
+
+test('fed one item at a time, the streaming form gives the batch result; exact groups tell exact from near drops', () => {
+  const generator = createTextGenerator(7);
+  const base = generator.words(200);
+  const texts = [base.join(' '), generator.edit(base, 1).join(' '), base.join(' ').toUpperCase(), generator.words(200).join(' ')];
+  const batch = nearDedup(items(...texts));
+  const streaming = createStreamingDeduplicator();
+  for (const item of items(...texts)) streaming.add(item);
+  const streamed = streaming.finish();
+  assert.deepEqual(streamed, batch);
+  assert.deepEqual(streamed.duplicateOf, [null, 't0', 't0', null]);
+  const { exactGroupOf, representativeIndex } = streamed;
+  assert.equal(exactGroupOf[2], exactGroupOf[representativeIndex[2]!], 't2 differs from t0 only in case: exact');
+  assert.notEqual(exactGroupOf[1], exactGroupOf[representativeIndex[1]!], 't1 is an edit of t0: near');
 });
