@@ -8,7 +8,7 @@ import { DuckDbDatabase, type Params, type Row } from './database.ts';
 import { eventRow, INSERT_EVENTS, INSERT_QUARANTINE, quarantineRow } from './event-insert.ts';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
 import { INSERT_INGEST_LOG, ingestLogRow, sharesBodyFields, type StagedBody } from './ingest-log.ts';
-import { BACKSTOP_FACTOR, createCheckpointPolicy, parseByteSize } from './checkpoints.ts';
+import { backstopBytes, createCheckpointPolicy, parseByteSize } from './checkpoints.ts';
 import { createMaterializer } from './materializer.ts';
 import { UuidSet } from './uuid-set.ts';
 
@@ -37,7 +37,7 @@ export type DuckDbWarehouse = Warehouse & CurationStore & { materialization(): M
 
 export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
   const checkpointBytes = parseByteSize(options.checkpointThreshold ?? '64MB');
-  const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: `${Math.ceil((BACKSTOP_FACTOR * checkpointBytes) / 2 ** 20)}MiB` });
+  const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: `${Math.ceil(backstopBytes(checkpointBytes) / 2 ** 20)}MiB` });
   const checkpoints = createCheckpointPolicy(db, checkpointBytes);
   const maxPendingEvents = options.maxPendingEvents ?? 1_000_000;
   const materializer = createMaterializer(db, {
@@ -187,17 +187,31 @@ function idsKey(tenant: string, source: string): string {
   return `${tenant}\u0000${source}`;
 }
 
-/** Per event: already stored for its (tenant, source), or repeated earlier in the batch. */
+/**
+ * Per event: already stored for its (tenant, source), or repeated earlier in the batch. Events of a
+ * batch come in runs of one (tenant, source), so the sets are looked up once per run, not per event.
+ */
 function markDuplicates(events: readonly IngestedEvent[], storedIds: Map<string, UuidSet>): boolean[] {
-  const duplicate: boolean[] = [];
+  const duplicate = new Array<boolean>(events.length);
   const inBatch = new Map<string, Set<string>>();
-  for (const event of events) {
-    const key = idsKey(event.tenant, event.source);
+  let tenant: string | null = null;
+  let source: string | null = null;
+  let seen = new Set<string>();
+  let stored: UuidSet | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    if (event.tenant !== tenant || event.source !== source) {
+      tenant = event.tenant;
+      source = event.source;
+      const key = idsKey(tenant, source);
+      let set = inBatch.get(key);
+      if (!set) inBatch.set(key, (set = new Set()));
+      seen = set;
+      stored = storedIds.get(key);
+    }
     const id = event.eventId.toLowerCase();
-    let seen = inBatch.get(key);
-    if (!seen) inBatch.set(key, (seen = new Set()));
-    const isDuplicate = seen.has(id) || (storedIds.get(key)?.has(id) ?? false);
-    duplicate.push(isDuplicate);
+    const isDuplicate = seen.has(id) || (stored?.has(id) ?? false);
+    duplicate[i] = isDuplicate;
     if (!isDuplicate) seen.add(id);
   }
   return duplicate;
