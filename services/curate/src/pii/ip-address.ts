@@ -30,19 +30,23 @@ const numberingWindow = 20;
 const maxIpv6Prefix = 4;
 const maxIpv6Tail = 44; // after the first ':'; 45 characters is the longest textual IPv6
 
+/** The IPv6 spans of a text without any (most texts): shared, never written to. */
+const noSpans: Span[] = Object.freeze([]) as unknown as Span[];
+
 export function createIpAddressDetector(options: IpAddressOptions): Detector {
   const nonPublic = options.includePrivate ? undefined : nonPublicRanges();
   return {
     type: 'IP_ADDRESS',
     detect(text: string, profile: TextProfile, out: Span[]): void {
       // IPv6 first, so that the IPv4 tail of '::ffff:8.8.8.8' is not reported a second time.
-      const ipv6: Span[] = [];
+      let ipv6 = noSpans;
       if (profile.hasColon) {
         forEachIpv6Candidate(text, (start, end) => {
           let candidate = text.slice(start, end);
           while (candidate.endsWith('.')) candidate = candidate.slice(0, -1); // sentence-ending dot
           if (!isIPv6(candidate) || segmentCount(candidate) < 3) return;
           if (nonPublic !== undefined && isNonPublicIPv6(candidate, nonPublic)) return;
+          if (ipv6 === noSpans) ipv6 = [];
           ipv6.push({ type: 'IP_ADDRESS', start, end: start + candidate.length, value: candidate });
         });
       }

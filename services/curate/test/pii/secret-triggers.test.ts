@@ -32,6 +32,13 @@ describe('findSecretTriggers', () => {
     assert.deepEqual(triggers, { keywordStarts: [], keywordEnds: [], vendorHint: false, credentialHint: false });
   });
 
+  it('matches the hints case-sensitively, as the vendor prefixes and flags are', () => {
+    for (const text of ['TASK_ID', 'trip to Asia', 'NPM_TOKEN', 'SK-1234', 'a -P flag', 'bearer of news', 'key [x]']) {
+      const triggers = findSecretTriggers(text);
+      assert.equal(triggers.vendorHint || triggers.credentialHint, false, text);
+    }
+  });
+
   it('reports the keywords that the keyword alternation alone finds, at the same places', () => {
     const texts = [
       'PASSWORD=x; api_key: y; ApiKey z; x-api-key: w; private.key; SECRET_TOKEN=v; client_secret; AccessKey; auth-key',

@@ -25,20 +25,23 @@ export function createSecretDetector(): Detector {
     type: 'SECRET',
     detect(text: string, _profile: TextProfile, out: Span[]): void {
       const triggers = findSecretTriggers(text);
-      const rules = triggers.vendorHint ? vendorRulesFor(text) : [];
-      for (const rule of rules) {
-        rule.pattern.lastIndex = 0;
-        let match: RegExpExecArray | null;
-        while ((match = rule.pattern.exec(text)) !== null) {
-          if (rule.validate !== undefined && !rule.validate(match[0])) continue;
-          out.push({ type: 'SECRET', subtype: rule.subtype, start: match.index, end: match.index + match[0].length, value: match[0] });
-        }
-      }
+      if (triggers.vendorHint) findVendorTokens(text, out);
       findJwts(text, out);
       findPemPrivateKeys(text, out);
       findKeywordAssignedSecrets(text, triggers, out);
     },
   };
+}
+
+function findVendorTokens(text: string, out: Span[]): void {
+  for (const rule of vendorRulesFor(text)) {
+    rule.pattern.lastIndex = 0;
+    let match: RegExpExecArray | null;
+    while ((match = rule.pattern.exec(text)) !== null) {
+      if (rule.validate !== undefined && !rule.validate(match[0])) continue;
+      out.push({ type: 'SECRET', subtype: rule.subtype, start: match.index, end: match.index + match[0].length, value: match[0] });
+    }
+  }
 }
 
 /** The vendor rules whose anchors occur in `text`, in rule order (empty for most texts). */

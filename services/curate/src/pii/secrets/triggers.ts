@@ -17,15 +17,19 @@ export interface SecretTriggers {
 }
 
 // Group 1: the credential names (passw(or)d, passphrase, pwd, private key, secret, token,
-// api/access/auth key, credential(s)), spelled as a trie. Then the hints, each consuming exactly
-// one character that cannot start a keyword or lie inside one, so that the keyword matches are
-// exactly those of the keyword alternation alone:
+// api/access/auth key, credential(s)), any case, spelled as a trie. Then the places where a hint
+// may be, each consuming exactly one character that cannot start a keyword or lie inside one, so
+// that the keyword matches are exactly those of the keyword alternation alone:
 //   vendor prefixes, keyed on their rarest character: 'A' (AKIA, ASIA, AIza), '_' (ghp_,
 //   github_pat_, sk_live_, hf_, npm_, …), '.' (hooks.slack.com, SG.), '-' (glpat-, sk-, xoxb-, pypi-);
 //   credential hints: '-' before 'p' or 'u' (a flag), 'B' of Bearer/Basic, '[' of 'Key ['.
-// One '-' can be both kinds ('sk-proj-…'), so a '-' sets both hints.
+// The scan is case-insensitive for the keywords, so these places are a superset ('TASK_ID',
+// 'Asia'); each is confirmed by the case-sensitive patterns below, at that position only. (A
+// `(?-i:…)` group would do it in the scan, but V8 13 ignores it inside a lookbehind alternation.)
 const triggerPattern =
   /(p(?:ass(?:w(?:or)?d|phrase)|wd|rivate[_.-]?key)|secret|token|a(?:pi|ccess|uth)[_.-]?key|credentials?)|A(?=KIA|SIA|Iza)|_(?<=gh[pousr]_|github_|hf_|[sr]k_|npm_)|\.(?<=hooks\.|SG\.)|-(?:(?<=glpat-|sk-|xox[bpars]-|pypi-)|(?=[pu]))|B(?=earer|asic)|\[(?<=Key \[)/gi;
+const vendorHintAt = /A(?=KIA|SIA|Iza)|_(?<=gh[pousr]_|github_|hf_|[sr]k_|npm_)|\.(?<=hooks\.|SG\.)|-(?<=glpat-|sk-|xox[bpars]-|pypi-)/y;
+const credentialHintAt = /B(?=earer|asic)|\[(?<=Key \[)|-(?=[pu])/y;
 
 /** The triggers of a text that holds none (most chat messages): shared, never written to. */
 const noTriggers: SecretTriggers = Object.freeze({
@@ -46,15 +50,11 @@ export function findSecretTriggers(text: string): SecretTriggers {
       triggers.keywordEnds.push(match.index + match[1].length);
       continue;
     }
-    const hint = text.charCodeAt(match.index);
-    if (hint === 45) {
-      triggers.vendorHint = true; // '-'
-      triggers.credentialHint = true;
-    } else if (hint === 66 || hint === 98 || hint === 91) {
-      triggers.credentialHint = true; // 'B', 'b', '['
-    } else {
-      triggers.vendorHint = true; // 'A', 'a', '_', '.'
-    }
+    // One '-' can be both ('sk-proj-…'), so both are checked.
+    vendorHintAt.lastIndex = match.index;
+    if (vendorHintAt.test(text)) triggers.vendorHint = true;
+    credentialHintAt.lastIndex = match.index;
+    if (credentialHintAt.test(text)) triggers.credentialHint = true;
   }
   return triggers;
 }
