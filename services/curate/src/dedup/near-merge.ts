@@ -39,23 +39,32 @@ export function createNearDuplicateIndex(settings: ResolvedDedupOptions): NearDu
     },
     merge(groups, clustering) {
       let verified = 0;
+      const canonical = canonicalOrderer(groups.hashes);
+      // Last root seen per bucket position. Sets only ever merge, so a stale root equal to the
+      // member's current one still proves the pair connected; a mismatch is checked with find().
+      let roots = new Uint32Array(0);
       forEachBandBucket(signatures, numPerm, eligible.subarray(0, eligibleCount), layout, (bucket) => {
         // Within the window every pair is checked, so the result cannot depend on member order;
         // past it, hash order makes the skipped pairs independent of input order too.
-        const members = bucket.length > bucketWindow + 1 ? canonicalOrder(bucket, groups.hashes) : bucket;
+        const members = bucket.length > bucketWindow + 1 ? canonical(bucket) : bucket;
+        if (roots.length < members.length) roots = new Uint32Array(Math.max(members.length, roots.length * 2));
+        for (let j = 0; j < members.length; j++) roots[j] = clustering.find(members[j]!);
         for (let j = 1; j < members.length; j++) {
           const member = members[j]!;
-          // The member's root only changes when it is merged: find it once, not once per pair.
           let root = clustering.find(member);
           for (let k = j - 1; k >= 0 && k >= j - bucketWindow; k--) {
+            if (roots[k] === root) continue;
             const earlier = members[k]!;
-            if (clustering.find(earlier) === root) continue;
+            const earlierRoot = clustering.find(earlier);
+            roots[k] = earlierRoot;
+            if (earlierRoot === root) continue;
             verified++;
             if (countEqualRows(signatures, member * numPerm, signatures, earlier * numPerm, numPerm) >= minEqualRows) {
               clustering.union(member, earlier);
               root = clustering.find(member);
             }
           }
+          roots[j] = root;
         }
       });
       return verified;
@@ -69,6 +78,20 @@ function grown(array: Uint32Array, minLength: number): Uint32Array<ArrayBuffer> 
   return larger;
 }
 
-function canonicalOrder(bucket: Uint32Array, hashes: readonly string[]): Uint32Array {
-  return Uint32Array.from(bucket).sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : 1));
+/**
+ * Sorts a bucket's groups by their text hash. Every group's rank in hash order is computed once
+ * (on the first large bucket), so a bucket sorts as plain numbers, not by string comparison.
+ */
+function canonicalOrderer(hashes: readonly string[]): (bucket: Uint32Array) => Uint32Array {
+  let rankOf: Uint32Array | null = null;
+  let groupAt: Uint32Array | null = null;
+  return (bucket) => {
+    if (rankOf === null || groupAt === null) {
+      groupAt = Uint32Array.from(hashes.keys()).sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : 1));
+      rankOf = new Uint32Array(hashes.length);
+      for (let rank = 0; rank < groupAt.length; rank++) rankOf[groupAt[rank]!] = rank;
+    }
+    const ranks = bucket.map((group) => rankOf![group]!).sort();
+    return ranks.map((rank) => groupAt![rank]!);
+  };
 }
