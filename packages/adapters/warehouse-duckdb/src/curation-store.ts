@@ -32,16 +32,18 @@ export function createDuckDbCurationStore(db: DuckDbDatabase, hooks: { beforeRea
       if (scan.sources) { where.push('list_contains($sources::VARCHAR[], source)'); params.sources = listValue([...scan.sources]); }
       if (scan.tenant !== undefined) { where.push('tenant = $tenant'); params.tenant = scan.tenant; }
       const filter = where.join(' AND ');
+      // Sequence numbers are integers: a fractional watermark must not round up inside a BIGINT cast.
+      const upTo = Math.floor(scan.upToSeq);
       let pending: StoredEvent[] = [];
       let after = 0;
-      while (after < scan.upToSeq) {
-        const end = Math.min(after + window, scan.upToSeq);
+      while (after < upTo) {
+        const end = Math.min(after + window, upTo);
         const rows = await db.query(`SELECT ${EVENT_COLUMNS} FROM events WHERE ${filter} AND ingest_seq <= $end::BIGINT ORDER BY ingest_seq`,
           { ...params, after, end });
         if (rows.length === 0) {
           // Skip a gap (sparse types, erased users) straight to the next matching event.
           const [next] = await db.query<{ seq: number | null }>(
-            `SELECT min(ingest_seq)::DOUBLE AS seq FROM events WHERE ${filter} AND ingest_seq <= $upTo::BIGINT`, { ...params, after, upTo: scan.upToSeq });
+            `SELECT min(ingest_seq)::DOUBLE AS seq FROM events WHERE ${filter} AND ingest_seq <= $upTo`, { ...params, after, upTo });
           if (next?.seq === null || next?.seq === undefined) break;
           after = next.seq - 1;
           continue;
