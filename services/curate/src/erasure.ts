@@ -1,4 +1,4 @@
-import type { CurationStore } from '@sluice/core';
+import type { CurationStore, ErasureRequest } from '@sluice/core';
 import { userKeyOf } from './assemble/signal-index.ts';
 import { userPseudonym } from './operators/user-pseudonym.ts';
 
@@ -15,21 +15,23 @@ export interface ErasureOutcome {
  * snapshot files are immutable and stay; see CurationStore.snapshotErasures). Runs as the first step of every curation run and as `sluice erase`.
  */
 export async function carryOutErasureRequests(
-  store: Pick<CurationStore, 'scanEvents' | 'listErasures' | 'eraseUser' | 'maxIngestSeq'>,
+  store: Pick<CurationStore, 'scanEvents' | 'listErasures' | 'eraseUsers' | 'maxIngestSeq'>,
   options: { pseudonymKey: string; upToSeq?: number; now?: () => number },
 ): Promise<ErasureOutcome[]> {
   const now = options.now ?? Date.now;
   const done = new Set((await store.listErasures()).map((e) => e.requestEventId));
   const upToSeq = options.upToSeq ?? await store.maxIngestSeq();
-  const erased: ErasureOutcome[] = [];
+  // Collected first, then carried out together: one set-based delete rather than one scan of the
+  // events table per request (415 requests at 1M events: 16.8 s one by one).
+  const requests: ErasureRequest[] = [];
   for await (const chunk of store.scanEvents({ upToSeq, types: ['erasure_request'] })) {
     for (const request of chunk) {
       if (request.userId === null || done.has(request.eventId)) continue;
       const userKey = userPseudonym(options.pseudonymKey, userKeyOf({ userId: request.userId, anonymousId: null })!);
-      const record = await store.eraseUser({ tenant: request.tenant, userId: request.userId, userKey, requestEventId: request.eventId, erasedAt: now() });
+      requests.push({ tenant: request.tenant, userId: request.userId, userKey, requestEventId: request.eventId, erasedAt: now() });
       done.add(request.eventId);
-      erased.push({ tenant: record.tenant, userId: record.userId, deletedEvents: record.deletedEvents });
     }
   }
-  return erased;
+  const records = await store.eraseUsers(requests);
+  return records.map((record) => ({ tenant: record.tenant, userId: record.userId, deletedEvents: record.deletedEvents }));
 }

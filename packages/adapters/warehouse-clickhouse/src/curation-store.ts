@@ -1,4 +1,4 @@
-import type { CurationRun, CurationStore, ErasureRecord, EventScan, Sample, SampleScan, SnapshotUser, StoredEvent, StoredRuleset } from '@sluice/core';
+import type { CurationRun, CurationStore, ErasureRecord, ErasureRequest, EventScan, Sample, SampleScan, SnapshotUser, StoredEvent, StoredRuleset } from '@sluice/core';
 import { Conditions } from './conditions.ts';
 import {
   ERASURE_COLUMNS, RULESET_COLUMNS, RUN_COLUMNS, erasureRow, rowToken, rulesetRow, runRow, sampleRow, samplesToken, toErasure, toRuleset, toRun,
@@ -10,6 +10,8 @@ import type { Tables } from './tables.ts';
 const EVENT_BATCH = 5000;
 const SAMPLE_BATCH = 2000;
 const SNAPSHOT_USER_BATCH = 50_000;
+/** Users per erasure count and DELETE: the list travels as a query parameter (in the URL over HTTP). */
+const ERASE_USERS_PER_STATEMENT = 1000;
 /** Rows per row group of the samples file export reads (writeSamplesFile): export parses row groups on all cores. */
 const SAMPLES_FILE_ROW_GROUP = 16_384;
 
@@ -22,6 +24,42 @@ export function createClickHouseCurationStore(db: ClickHouseDatabase, tables: Ta
   async function getCurationRun(runId: string): Promise<CurationRun | null> {
     const [row] = await db.query('getCurationRun', `SELECT ${RUN_COLUMNS} FROM ${tables.curationRuns} FINAL WHERE run_id = {id:String}`, { id: runId });
     return row === undefined ? null : toRun(row);
+  }
+
+  /*
+   * Count (FINAL: events, not copies), delete, audit: per tenant one count and one DELETE for all
+   * the users of the batch, then one insert of every audit row. No transaction spans them: the
+   * delete is idempotent, and a retry after a failure between delete and audit records 0 deleted
+   * events. The DELETE is a lightweight delete, i.e. a mutation: rows are masked at once (the
+   * execution point waits for it on every replica) and physically dropped when their parts next
+   * merge; one per tenant rather than per user, as each mutation has a fixed cost.
+   */
+  async function eraseUsers(requests: readonly ErasureRequest[]): Promise<ErasureRecord[]> {
+    if (requests.length === 0) return [];
+    const counted = new Map<string, { n: number; top: number }>();
+    for (const [tenant, users] of usersByTenant(requests)) {
+      const params = { tenant, users };
+      const where = `tenant = {tenant:String} AND user_id IN {users:Array(String)} AND type != 'erasure_request'`;
+      const rows = await db.query<{ u: string; n: number; top: number }>('eraseUsers: count',
+        `SELECT user_id AS u, count() AS n, max(ingest_seq) AS top FROM ${tables.events} FINAL WHERE ${where} GROUP BY user_id`, params);
+      for (const r of rows) counted.set(userOf({ tenant, userId: r.u }), { n: Number(r.n), top: Number(r.top) });
+      if (rows.length > 0) await db.mutate('eraseUsers: delete', `DELETE FROM ${tables.events} WHERE ${where}`, params);
+    }
+    // A user's events go to their first request in the batch; a later one finds none left.
+    const claimed = new Set<string>();
+    const audited = requests.map((request) => {
+      const user = userOf(request);
+      const found = claimed.has(user) ? undefined : counted.get(user);
+      claimed.add(user);
+      const record: ErasureRecord = {
+        tenant: request.tenant, userId: request.userId, userKey: request.userKey ?? null, requestEventId: request.requestEventId,
+        deletedEvents: found?.n ?? 0, erasedAt: request.erasedAt,
+      };
+      return { record, row: erasureRow(record, found?.top ?? 0) };
+    });
+    const rows = audited.map((a) => a.row);
+    await db.insert('eraseUsers: audit', tables.erasures, rows, rowToken('erasures', { rows }));
+    return audited.map((a) => a.record);
   }
 
   return {
@@ -138,24 +176,12 @@ export function createClickHouseCurationStore(db: ClickHouseDatabase, tables: Ta
       return Number(counted?.n ?? 0);
     },
 
-    /*
-     * Count (FINAL: events, not copies), delete, audit. No transaction spans them: the delete is
-     * idempotent, and a retry after a failure between delete and audit records 0 deleted events.
-     * The DELETE is a lightweight delete, i.e. a mutation: rows are masked at once (the execution
-     * point waits for it on every replica) and physically dropped when their parts next merge.
-     */
     async eraseUser(request) {
-      const params = { tenant: request.tenant, user: request.userId };
-      const where = `tenant = {tenant:String} AND user_id = {user:String} AND type != 'erasure_request'`;
-      const [counted] = await db.query<{ n: number; top: number }>('eraseUser: count',
-        `SELECT count() AS n, max(ingest_seq) AS top FROM ${tables.events} FINAL WHERE ${where}`, params);
-      const deletedEvents = Number(counted?.n ?? 0);
-      if (deletedEvents > 0) await db.mutate('eraseUser: delete', `DELETE FROM ${tables.events} WHERE ${where}`, params);
-      const record: ErasureRecord = { ...request, userKey: request.userKey ?? null, deletedEvents };
-      const row = erasureRow(record, Number(counted?.top ?? 0));
-      await db.insert('eraseUser: audit', tables.erasures, [row], rowToken('erasures', row));
-      return record;
+      const [record] = await eraseUsers([request]);
+      return record!;
     },
+
+    eraseUsers,
 
     async registerSnapshotUsers(snapshotId: string, users: readonly SnapshotUser[]) {
       for (let i = 0; i < users.length; i += SNAPSHOT_USER_BATCH) {
@@ -181,4 +207,24 @@ export function createClickHouseCurationStore(db: ClickHouseDatabase, tables: Ta
       return rows.map(toErasure);
     },
   };
+}
+
+function userOf(u: { tenant: string; userId: string }): string {
+  return `${u.tenant}\u0000${u.userId}`;
+}
+
+/** The distinct users of each tenant, in lists of at most ERASE_USERS_PER_STATEMENT. */
+function usersByTenant(requests: readonly ErasureRequest[]): [string, string[]][] {
+  const byTenant = new Map<string, Set<string>>();
+  for (const r of requests) {
+    const users = byTenant.get(r.tenant) ?? new Set<string>();
+    users.add(r.userId);
+    byTenant.set(r.tenant, users);
+  }
+  const lists: [string, string[]][] = [];
+  for (const [tenant, users] of byTenant) {
+    const all = [...users];
+    for (let i = 0; i < all.length; i += ERASE_USERS_PER_STATEMENT) lists.push([tenant, all.slice(i, i + ERASE_USERS_PER_STATEMENT)]);
+  }
+  return lists;
 }

@@ -172,6 +172,7 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
     ...curation,
     // In the queue with appends: this process's appends never fall between the count and the delete.
     eraseUser: (request) => serialized(() => curation.eraseUser(request)),
+    eraseUsers: (requests) => serialized(() => curation.eraseUsers(requests)),
     append: (batch, options = {}) => serialized(() => appendNow(batch, options)),
     listEvents,
     listQuarantine,

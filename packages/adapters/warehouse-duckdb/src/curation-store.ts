@@ -1,4 +1,4 @@
-import type { CurationRun, CurationStore, ErasureRecord, EventScan, Sample, SampleScan, SnapshotUser, StoredEvent, StoredRuleset } from '@sluice/core';
+import type { CurationRun, CurationStore, ErasureRecord, ErasureRequest, EventScan, Sample, SampleScan, SnapshotUser, StoredEvent, StoredRuleset } from '@sluice/core';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { DuckDbDatabase, Row } from './database.ts';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
@@ -12,6 +12,27 @@ const SAMPLE_ROW_TYPE = JSON.stringify([{ r: 'VARCHAR', id: 'VARCHAR', sp: 'VARC
  * anything reads `events`, so acknowledged events still in ingest_log are there first.
  */
 export function createDuckDbCurationStore(db: DuckDbDatabase, hooks: { beforeRead: () => Promise<void> }): CurationStore {
+  async function eraseUsers(requests: readonly ErasureRequest[]): Promise<ErasureRecord[]> {
+    if (requests.length === 0) return [];
+    await hooks.beforeRead();
+    // The users as one JSON parameter, joined against events: one count and one DELETE for the
+    // whole batch, not a scan of the events table per request.
+    const users = JSON.stringify(distinctUsers(requests));
+    const byUser = `(SELECT unnest(from_json($1::VARCHAR, '${ERASED_USER_TYPE}'), recursive := true)) AS r`;
+    const matches = `events.tenant = r.tenant AND events.user_id = r."userId" AND events.type <> 'erasure_request'`;
+    return db.transaction(async () => {
+      const counted = await db.writeQuery<{ tenant: string; userId: string; n: number; maxSeq: number }>(
+        `SELECT r.tenant, r."userId", count(*)::DOUBLE AS n, max(events.ingest_seq)::DOUBLE AS "maxSeq"
+         FROM events JOIN ${byUser} ON ${matches} GROUP BY ALL`, [users]);
+      if (counted.length > 0) await db.run(`DELETE FROM events USING ${byUser} WHERE ${matches}`, [users]);
+      const audited = auditRows(requests, new Map(counted.map((c) => [userOf(c), c])));
+      await db.run(`INSERT INTO erasures (tenant, user_id, request_event_id, deleted_events, erased_at, max_erased_seq, user_key)
+        SELECT tenant, "userId", "requestEventId", "deletedEvents", make_timestamp("erasedAt" * 1000), "maxSeq", "userKey"
+        FROM (SELECT unnest(from_json($1::VARCHAR, '${AUDIT_ROW_TYPE}'), recursive := true))`, [JSON.stringify(audited)]);
+      return audited.map(({ maxSeq: _, ...record }) => record);
+    });
+  }
+
   return {
     async maxIngestSeq() {
       await hooks.beforeRead();
@@ -138,19 +159,11 @@ export function createDuckDbCurationStore(db: DuckDbDatabase, hooks: { beforeRea
     },
 
     async eraseUser(request) {
-      await hooks.beforeRead();
-      return db.transaction(async () => {
-        const where = `tenant = $1 AND user_id = $2 AND type <> 'erasure_request'`;
-        const [counted] = await db.writeQuery<{ n: number; maxSeq: number }>(
-          `SELECT count(*)::DOUBLE AS n, coalesce(max(ingest_seq), 0)::DOUBLE AS "maxSeq" FROM events WHERE ${where}`, [request.tenant, request.userId]);
-        await db.run(`DELETE FROM events WHERE ${where}`, [request.tenant, request.userId]);
-        const record: ErasureRecord = { ...request, userKey: request.userKey ?? null, deletedEvents: counted?.n ?? 0 };
-        await db.run(`INSERT INTO erasures (tenant, user_id, request_event_id, deleted_events, erased_at, max_erased_seq, user_key)
-          VALUES ($1, $2, $3, $4, make_timestamp($5 * 1000), $6, $7)`,
-          [record.tenant, record.userId, record.requestEventId, record.deletedEvents, record.erasedAt, counted?.maxSeq ?? 0, record.userKey]);
-        return record;
-      });
+      const [record] = await eraseUsers([request]);
+      return record!;
     },
+
+    eraseUsers,
 
     async listErasures(tenant?: string) {
       const rows = await db.query(
@@ -184,6 +197,38 @@ export function createDuckDbCurationStore(db: DuckDbDatabase, hooks: { beforeRea
       }));
     },
   };
+}
+
+const ERASED_USER_TYPE = JSON.stringify([{ tenant: 'VARCHAR', userId: 'VARCHAR' }]);
+const AUDIT_ROW_TYPE = JSON.stringify([{
+  tenant: 'VARCHAR', userId: 'VARCHAR', userKey: 'VARCHAR', requestEventId: 'VARCHAR', deletedEvents: 'BIGINT', erasedAt: 'BIGINT', maxSeq: 'BIGINT',
+}]);
+
+function userOf(u: { tenant: string; userId: string }): string {
+  return `${u.tenant}\u0000${u.userId}`;
+}
+
+function distinctUsers(requests: readonly ErasureRequest[]): { tenant: string; userId: string }[] {
+  const seen = new Map<string, { tenant: string; userId: string }>();
+  for (const r of requests) seen.set(userOf(r), { tenant: r.tenant, userId: r.userId });
+  return [...seen.values()];
+}
+
+/**
+ * One audit row per request, in request order. A user's events go to their first request in the
+ * batch; a later request for the same user finds none left (as when carried out one by one).
+ */
+function auditRows(requests: readonly ErasureRequest[], counted: Map<string, { n: number; maxSeq: number }>): (ErasureRecord & { maxSeq: number })[] {
+  const claimed = new Set<string>();
+  return requests.map((r) => {
+    const user = userOf(r);
+    const found = claimed.has(user) ? undefined : counted.get(user);
+    claimed.add(user);
+    return {
+      tenant: r.tenant, userId: r.userId, userKey: r.userKey ?? null, requestEventId: r.requestEventId,
+      deletedEvents: found?.n ?? 0, erasedAt: r.erasedAt, maxSeq: found?.maxSeq ?? 0,
+    };
+  });
 }
 
 const RUN_SELECT = `SELECT run_id, ruleset_name, ruleset_hash, watermark::DOUBLE AS watermark, status, stats,

@@ -58,6 +58,15 @@ export interface EventScan {
   batchSize?: number;
 }
 
+/** One erasure request to carry out: the user, their pseudonymous key (marks snapshots) and the request event. */
+export interface ErasureRequest {
+  tenant: string;
+  userId: string;
+  userKey?: string | null;
+  requestEventId: string;
+  erasedAt: number;
+}
+
 export interface SampleScan {
   runId: string;
   split?: string;
@@ -97,7 +106,13 @@ export interface CurationStore {
    * Erasure, the one sanctioned exception to immutability: physically deletes the user's raw
    * events (all types except the erasure_request itself) and records an audit row.
    */
-  eraseUser(request: { tenant: string; userId: string; userKey?: string | null; requestEventId: string; erasedAt: number }): Promise<ErasureRecord>;
+  eraseUser(request: ErasureRequest): Promise<ErasureRecord>;
+  /**
+   * Several erasures at once, with one set-based delete: the same outcome as `eraseUser` on each
+   * request in order (one audit row per request; a user named again after their first request
+   * has 0 events left to delete). Returns the records in request order.
+   */
+  eraseUsers(requests: readonly ErasureRequest[]): Promise<ErasureRecord[]>;
   listErasures(tenant?: string): Promise<ErasureRecord[]>;
   /**
    * The snapshot registry's side of erasure: export records which users (pseudonymous keys) a

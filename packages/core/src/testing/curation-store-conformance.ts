@@ -116,6 +116,37 @@ export function runCurationStoreConformance(name: string, createHarness: () => P
       assert.deepEqual(await store.listErasures(tenant), [{ tenant, userId: 'gone', userKey: null, requestEventId: request.eventId, deletedEvents: 2, erasedAt: 1234 }]);
     });
 
+    test('eraseUsers carries out a batch as eraseUser would one by one: events to the first request, one audit row each', async () => {
+      const tenant = `t${randomUUID().slice(0, 6)}`;
+      const other = `t${randomUUID().slice(0, 6)}`;
+      const [first, again, second, elsewhere, nobody] = [1, 2, 3, 4, 5].map(() => randomUUID()) as [string, string, string, string, string];
+      await store.append({
+        events: [
+          makeIngestedEvent({ tenant, userId: 'a' }), makeIngestedEvent({ tenant, userId: 'a', type: 'feedback' }), makeIngestedEvent({ tenant, userId: 'b' }),
+          makeIngestedEvent({ tenant, userId: 'stays' }), makeIngestedEvent({ tenant: other, userId: 'a' }), makeIngestedEvent({ tenant: other, userId: 'b' }),
+          makeIngestedEvent({ tenant, userId: 'a', type: 'erasure_request' }),
+        ],
+        quarantine: [],
+      });
+      const records = await store.eraseUsers([
+        { tenant, userId: 'a', userKey: 'u_a', requestEventId: first, erasedAt: 1000 },
+        { tenant, userId: 'b', requestEventId: second, erasedAt: 2000 },
+        { tenant, userId: 'a', userKey: 'u_a', requestEventId: again, erasedAt: 3000 },
+        { tenant: other, userId: 'a', userKey: 'u_oa', requestEventId: elsewhere, erasedAt: 4000 },
+        { tenant, userId: 'never-seen', requestEventId: nobody, erasedAt: 5000 },
+      ]);
+      assert.deepEqual(records.map((r) => [r.tenant, r.userId, r.userKey, r.requestEventId, r.deletedEvents, r.erasedAt]), [
+        [tenant, 'a', 'u_a', first, 2, 1000], [tenant, 'b', null, second, 1, 2000], [tenant, 'a', 'u_a', again, 0, 3000],
+        [other, 'a', 'u_oa', elsewhere, 1, 4000], [tenant, 'never-seen', null, nobody, 0, 5000],
+      ]);
+      const left = await collect(store.scanEvents({ upToSeq: await store.maxIngestSeq() }));
+      const mine = left.rows.filter((e) => e.tenant === tenant || e.tenant === other).map((e) => [e.tenant === tenant ? 't' : 'o', e.userId, e.type]).sort();
+      assert.deepEqual(mine, [['o', 'b', 'generation'], ['t', 'a', 'erasure_request'], ['t', 'stays', 'generation']]);
+      assert.deepEqual((await store.listErasures(tenant)).map((e) => [e.requestEventId, e.deletedEvents]), [[nobody, 0], [again, 0], [second, 1], [first, 2]]);
+      assert.deepEqual(await store.listErasures(other), [{ tenant: other, userId: 'a', userKey: 'u_oa', requestEventId: elsewhere, deletedEvents: 1, erasedAt: 4000 }]);
+      assert.deepEqual(await store.eraseUsers([]), []);
+    });
+
     test('an erasure marks the registered snapshots that hold the user, before or after it, in that tenant only', async () => {
       const tenant = `t${randomUUID().slice(0, 6)}`;
       const other = `t${randomUUID().slice(0, 6)}`;
