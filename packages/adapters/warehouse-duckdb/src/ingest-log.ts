@@ -1,12 +1,19 @@
 import type { IngestedEvent } from '@sluice/core';
+import { eventSlices } from './events-array-slices.ts';
 
 /**
- * The staging side of the embedded store (docs/decisions/0005): a group commit's request bodies
- * go into ONE `ingest_log` row as the client's bytes (a JSON array of the bodies), next to a small
- * JSON `meta` that says, per body and per entry of its `events` array, whether the entry was
- * accepted and with which ingest_seq and envelope. Nothing re-serialises the payloads on the Node
- * main thread; the materialiser unnests them inside DuckDB later.
+ * The staging side of the embedded store (docs/decisions/0005). A group commit goes into ONE
+ * `ingest_log` row: the accepted entries of its request bodies as the client's bytes, and a small
+ * JSON `meta` with, per body and per accepted entry, the ingest_seq and envelope computed in JS.
+ *
+ * `bodies` (format 2) is every accepted entry's bytes, copied out of its request body, separated
+ * by 0x1E, with 0x1D between bodies. Neither byte can occur in JSON text (raw control characters
+ * are not allowed in strings or as whitespace), so DuckDB splits the column with `string_split`
+ * in one linear pass and never parses or re-serialises a payload. Format 1 rows (the whole bodies
+ * as a JSON array, positions in the meta) may still be staged by an older version: the
+ * materialiser reads those in JS.
  */
+export const INGEST_LOG_FORMAT = 2;
 
 /** The accepted events of one body, each with its position in the body's `events` array and its seq. */
 export interface StagedBody {
@@ -14,10 +21,10 @@ export interface StagedBody {
   entries: Array<{ position: number; event: IngestedEvent; seq: number }>;
 }
 
+/** Per body; the arrays have one element per accepted entry, in the order of `bodies`. */
 interface BodyMeta {
   tn: string; src: string; r: number; ip: string | null;
-  s: Array<number | null>; id: Array<string | null>; t: Array<string | null>;
-  o: Array<number | null>; se: Array<number | null>; ts: Array<number | null>;
+  s: number[]; id: string[]; t: string[]; o: number[]; se: Array<number | null>; ts: number[];
   u: Array<string | null>; a: Array<string | null>; ss: Array<string | null>; tr: Array<string | null>; p: Array<string | null>;
 }
 
@@ -27,10 +34,14 @@ const META_TYPE = JSON.stringify([{
   u: ['VARCHAR'], a: ['VARCHAR'], ss: ['VARCHAR'], tr: ['VARCHAR'], p: ['VARCHAR'],
 }]);
 
+const ENTRY_SEPARATOR = 0x1e;
+const BODY_SEPARATOR = 0x1d;
+
 /**
- * Turns the ingest_log rows up to `$1` into events. Per body, the entries of `events` and the meta
- * arrays are unnested side by side (DuckDB zips unnests in one SELECT); entries without a seq were
- * duplicates or invalid and are skipped.
+ * Turns the format-2 ingest_log rows up to `$1` into events: split `bodies` into bodies and each
+ * body into its entries, unnested side by side with the meta arrays (DuckDB zips unnests in one
+ * SELECT). Payloads are copied as text: nothing parses or re-serialises them. Rows of
+ * another format yield nothing here, so the count check sends them to the JS path.
  */
 export const MATERIALIZE_EVENTS = `
   INSERT INTO events
@@ -40,49 +51,56 @@ export const MATERIALIZE_EVENTS = `
     SELECT m.tn, m.src, m.r, m.ip,
            unnest(m.s) AS s, unnest(m.id) AS id, unnest(m.t) AS t, unnest(m.o) AS o, unnest(m.se) AS se, unnest(m.ts) AS ts,
            unnest(m.u) AS u, unnest(m.a) AS a, unnest(m.ss) AS ss, unnest(m.tr) AS tr, unnest(m.p) AS p,
-           unnest(from_json(body->'events', '["JSON"]')) AS e
+           unnest(string_split(body, chr(${ENTRY_SEPARATOR}))) AS e
     FROM (
-      SELECT unnest(from_json(decode(bodies), '["JSON"]')) AS body, unnest(from_json(meta, '${META_TYPE}')) AS m
-      FROM ingest_log WHERE log_seq <= $1
+      SELECT unnest(string_split(decode(bodies), chr(${BODY_SEPARATOR}))) AS body, unnest(from_json(meta, '${META_TYPE}')) AS m
+      FROM ingest_log WHERE log_seq <= $1 AND format = ${INGEST_LOG_FORMAT}
     )
-  )
-  WHERE s IS NOT NULL`;
+  )`;
 
-export const INSERT_INGEST_LOG = 'INSERT INTO ingest_log VALUES ($1, $2, $3, $4)';
-
-const OPEN = Buffer.from('[');
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']');
+export const INSERT_INGEST_LOG = `INSERT INTO ingest_log (log_seq, events, bodies, meta, format) VALUES ($1, $2, $3, $4, ${INGEST_LOG_FORMAT})`;
 
 /** The `bodies` and `meta` columns of one ingest_log row. */
 export function ingestLogRow(bodies: readonly StagedBody[]): { bodies: Buffer; meta: string; events: number } {
-  const parts: Uint8Array[] = [OPEN];
-  const metas: BodyMeta[] = [];
-  let events = 0;
-  for (const body of bodies) {
-    if (parts.length > 1) parts.push(COMMA);
-    parts.push(body.json);
-    metas.push(bodyMeta(body));
-    events += body.entries.length;
+  const texts = bodies.map(entryTexts);
+  let size = 0;
+  for (const entries of texts) for (const entry of entries) size += entry.length + 1;
+  const out = Buffer.allocUnsafe(Math.max(size - 1, 0));
+  let at = 0;
+  for (const entries of texts) {
+    entries.forEach((entry, k) => {
+      if (at > 0) out[at++] = k === 0 ? BODY_SEPARATOR : ENTRY_SEPARATOR;
+      out.set(entry, at);
+      at += entry.length;
+    });
   }
-  parts.push(CLOSE);
-  return { bodies: Buffer.concat(parts), meta: JSON.stringify(metas), events };
+  const events = bodies.reduce((n, body) => n + body.entries.length, 0);
+  return { bodies: out, meta: JSON.stringify(bodies.map(bodyMeta)), events };
+}
+
+/**
+ * The accepted entries' bytes: views into the request body, found by a byte scanner. A body the
+ * scanner refuses (a lone UTF-16 surrogate escape, which DuckDB's UTF-8 text cannot hold) has its
+ * parsed entries serialised instead, with such characters replaced by U+FFFD.
+ */
+function entryTexts(body: StagedBody): Uint8Array[] {
+  const slices = eventSlices(body.json);
+  if (slices && body.entries.every((e) => e.position < slices.starts.length)) {
+    return body.entries.map(({ position: i }) => body.json.subarray(slices.starts[i], slices.ends[i]));
+  }
+  return body.entries.map((e) => Buffer.from(JSON.stringify(wellFormed(e.event.payload))));
 }
 
 function bodyMeta(body: StagedBody): BodyMeta {
-  let length = 0;
-  for (const { position } of body.entries) length = Math.max(length, position + 1);
-  const column = <T>() => new Array<T | null>(length).fill(null);
   const first = body.entries[0]!.event;
   const meta: BodyMeta = {
     tn: first.tenant, src: first.source, r: first.receivedAt, ip: first.clientIp,
-    s: column(), id: column(), t: column(), o: column(), se: column(), ts: column(),
-    u: column(), a: column(), ss: column(), tr: column(), p: column(),
+    s: [], id: [], t: [], o: [], se: [], ts: [], u: [], a: [], ss: [], tr: [], p: [],
   };
-  for (const { position: i, event: e, seq } of body.entries) {
-    meta.s[i] = seq; meta.id[i] = e.eventId; meta.t[i] = e.type; meta.o[i] = e.occurredAt; meta.se[i] = e.sentAt;
-    meta.ts[i] = e.timestamp; meta.u[i] = e.userId; meta.a[i] = e.anonymousId; meta.ss[i] = e.sessionId;
-    meta.tr[i] = e.traceId; meta.p[i] = e.parentId;
+  for (const { event: e, seq } of body.entries) {
+    meta.s.push(seq); meta.id.push(e.eventId); meta.t.push(e.type); meta.o.push(e.occurredAt); meta.se.push(e.sentAt);
+    meta.ts.push(e.timestamp); meta.u.push(e.userId); meta.a.push(e.anonymousId); meta.ss.push(e.sessionId);
+    meta.tr.push(e.traceId); meta.p.push(e.parentId);
   }
   return meta;
 }
@@ -92,30 +110,41 @@ export function sharesBodyFields(a: IngestedEvent, b: IngestedEvent): boolean {
   return a.tenant === b.tenant && a.source === b.source && a.receivedAt === b.receivedAt && a.clientIp === b.clientIp;
 }
 
+export interface IngestLogEvent { event: Omit<IngestedEvent, 'payload'>; seq: number; payload: unknown }
+
 /**
- * Reads an ingest_log row back in JS: the fallback when DuckDB's JSON reader refuses a body. The
- * usual reason is a lone UTF-16 surrogate (`"\ud83d"`), which JSON.parse accepts and UTF-8 cannot
- * hold: such characters become U+FFFD, as DuckDB stores text as UTF-8 only.
+ * Reads an ingest_log row back in JS (JSON.parse semantics, as validated): the fallback when
+ * DuckDB refuses a row, and the reader of format-1 rows. Lone UTF-16 surrogates become U+FFFD, as
+ * DuckDB stores text as UTF-8 only.
  */
-export function eventsOfIngestLogRow(bodies: Uint8Array, meta: string): Array<{ event: Omit<IngestedEvent, 'payload'>; seq: number; payload: unknown }> {
-  const parsedBodies = JSON.parse(Buffer.from(bodies).toString('utf8')) as Array<{ events: unknown[] }>;
+export function eventsOfIngestLogRow(format: number, bodies: Uint8Array, meta: string): IngestLogEvent[] {
+  return format === INGEST_LOG_FORMAT ? eventsOfRow(bodies, meta) : eventsOfFormat1Row(bodies, meta);
+}
+
+function eventsOfRow(bodies: Uint8Array, meta: string): IngestLogEvent[] {
+  const texts = Buffer.from(bodies).toString('utf8').split(String.fromCharCode(BODY_SEPARATOR));
   const metas = wellFormed(JSON.parse(meta)) as BodyMeta[];
-  const out: Array<{ event: Omit<IngestedEvent, 'payload'>; seq: number; payload: unknown }> = [];
-  metas.forEach((m, b) => {
-    m.s.forEach((seq, i) => {
-      if (seq === null) return;
-      out.push({
-        seq,
-        payload: wellFormed(parsedBodies[b]!.events[i]),
-        event: {
-          eventId: m.id[i]!, tenant: m.tn, source: m.src, type: m.t[i]!, occurredAt: m.o[i]!, sentAt: m.se[i] ?? null,
-          receivedAt: m.r, timestamp: m.ts[i]!, userId: m.u[i] ?? null, anonymousId: m.a[i] ?? null,
-          sessionId: m.ss[i] ?? null, traceId: m.tr[i] ?? null, parentId: m.p[i] ?? null, clientIp: m.ip,
-        },
-      });
-    });
+  return metas.flatMap((m, b) => {
+    const entries = texts[b]!.split(String.fromCharCode(ENTRY_SEPARATOR));
+    return m.s.map((seq, i) => ({ seq, payload: wellFormed(JSON.parse(entries[i]!)), event: envelope(m, i) }));
   });
-  return out;
+}
+
+/** Format 1: the bodies as one JSON array; the meta arrays are indexed by position in `events` (null: not accepted). */
+function eventsOfFormat1Row(bodies: Uint8Array, meta: string): IngestLogEvent[] {
+  const parsedBodies = JSON.parse(Buffer.from(bodies).toString('utf8')) as Array<{ events: unknown[] }>;
+  const metas = wellFormed(JSON.parse(meta)) as Array<Omit<BodyMeta, 's'> & { s: Array<number | null> }>;
+  return metas.flatMap((m, b) => m.s.flatMap((seq, i) => (seq === null
+    ? []
+    : [{ seq, payload: wellFormed(parsedBodies[b]!.events[i]), event: envelope(m, i) }])));
+}
+
+function envelope(m: Omit<BodyMeta, 's'>, i: number): Omit<IngestedEvent, 'payload'> {
+  return {
+    eventId: m.id[i]!, tenant: m.tn, source: m.src, type: m.t[i]!, occurredAt: m.o[i]!, sentAt: m.se[i] ?? null,
+    receivedAt: m.r, timestamp: m.ts[i]!, userId: m.u[i] ?? null, anonymousId: m.a[i] ?? null,
+    sessionId: m.ss[i] ?? null, traceId: m.tr[i] ?? null, parentId: m.p[i] ?? null, clientIp: m.ip,
+  };
 }
 
 /** The value with every string (keys included) made well-formed UTF-16. */

@@ -98,12 +98,13 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
     options.checkpoints.maybeCheckpoint(pending.length === 0);
   }
 
-  /** The fallback: parse the row in JS (JSON.parse semantics, as validated) and insert directly. */
+  /** The fallback and the reader of older formats: parse the row in JS (JSON.parse semantics) and insert directly. */
   async function materializeInJs(logSeq: number): Promise<void> {
     await db.transaction(async () => {
-      const [row] = await db.writeQuery<{ bodies: Uint8Array; meta: string }>('SELECT bodies, meta FROM ingest_log WHERE log_seq = $1', [logSeq]);
+      const [row] = await db.writeQuery<{ format: number; bodies: Uint8Array; meta: string }>(
+        'SELECT format, bodies, meta FROM ingest_log WHERE log_seq = $1', [logSeq]);
       if (row) {
-        const rows = eventsOfIngestLogRow(row.bodies, row.meta).map((e) => eventRow(e.event, e.seq, e.payload));
+        const rows = eventsOfIngestLogRow(row.format, row.bodies, row.meta).map((e) => eventRow(e.event, e.seq, e.payload));
         if (rows.length > 0) await db.run(INSERT_EVENTS, [JSON.stringify(rows)]);
       }
       await db.run('DELETE FROM ingest_log WHERE log_seq = $1', [logSeq]);

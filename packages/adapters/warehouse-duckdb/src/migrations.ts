@@ -119,4 +119,18 @@ export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }
       ALTER TABLE erasures ADD COLUMN user_key VARCHAR;
     `,
   },
+  {
+    id: 6,
+    name: 'materialise payloads without parsing them: ingest_log format, events.payload as VARCHAR',
+    // Format 2 keeps only the accepted entries' bytes, split by separator bytes, so materialising
+    // copies payloads instead of parsing the bodies; rows staged before this migration are
+    // format 1 and are materialised in JS. A JSON column parses every value it receives to check
+    // it (more than half of the materialisation cost); every payload written is JSON already
+    // (JSON.parse-validated request bytes or JSON.stringify output), and every reader parses it
+    // in JS. docs/decisions/0005, "Later".
+    sql: `
+      ALTER TABLE ingest_log ADD COLUMN format INTEGER DEFAULT 1;
+      ALTER TABLE events ALTER payload TYPE VARCHAR;
+    `,
+  },
 ];

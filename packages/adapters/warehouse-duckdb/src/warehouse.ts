@@ -41,7 +41,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
   const checkpoints = createCheckpointPolicy(db, checkpointBytes);
   const maxPendingEvents = options.maxPendingEvents ?? 1_000_000;
   const materializer = createMaterializer(db, {
-    batchEvents: options.materializeBatchEvents ?? 5_000,
+    batchEvents: options.materializeBatchEvents ?? 10_000,
     urgentEvents: options.materializeUrgentEvents ?? maxPendingEvents / 2,
     idleMs: options.materializeIdleMs ?? 20,
     checkpoints,

@@ -1,4 +1,5 @@
-import { SluiceError } from '@sluice/core';
+import { SluiceError, type IngestedEvent } from '@sluice/core';
+import { blobValue, DuckDBInstance } from '@duckdb/node-api';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -86,7 +87,7 @@ describe('DuckDB staging log (acknowledged bodies, materialised later)', () => {
     }
   }));
 
-  test('a body DuckDB cannot read (lone surrogate) is materialised through JSON.parse instead', () => withDir(async (dir) => {
+  test('a body with a lone surrogate escape is staged from the parsed events instead (U+FFFD)', () => withDir(async (dir) => {
     const warehouse = await createDuckDbWarehouse({ path: join(dir, 'w.duckdb'), ...HELD });
     try {
       const good = stagedBatch(2);
@@ -98,6 +99,50 @@ describe('DuckDB staging log (acknowledged bodies, materialised later)', () => {
       assert.equal(stored[3]!.payload.text, 'half an emoji \ufffd');
       assert.deepEqual({ ...stored[3]!.payload, text: null }, { ...odd.events[1]!.payload, text: null });
       assert.equal(stored[0]!.eventId, good.events[0]!.eventId);
+    } finally {
+      await warehouse.close();
+    }
+  }));
+
+  test('payloads are copied out of the body as sent: escapes, brackets and quotes in strings, any spacing', () => withDir(async (dir) => {
+    const warehouse = await createDuckDbWarehouse({ path: join(dir, 'w.duckdb'), ...HELD });
+    try {
+      const batch = stagedBatch(4, { skip: [2], extra: { tricky: ['"]},{[', '\\"', 'é😀\u2028', { events: [1, { '"}': 'x' }] }] } });
+      // The client's own layout: spaces and newlines, and escapes JSON.stringify would not write.
+      const body = batch.bodies![0]!.json.toString('utf8');
+      const spaced = Buffer.from(JSON.stringify(JSON.parse(body), null, 2).replaceAll('é', '\\u00e9').replaceAll('😀', '\\ud83d\\ude00'));
+      await warehouse.append({ ...batch, bodies: [{ ...batch.bodies![0]!, json: spaced }] });
+      const stored = await warehouse.listEvents({ limit: 10 });
+      assert.equal(stored.length, 3);
+      stored.forEach((event, i) => assert.deepEqual(event.payload, batch.events[i]!.payload));
+    } finally {
+      await warehouse.close();
+    }
+  }));
+
+  test('rows staged in the previous layout (format 1: whole bodies as a JSON array) are materialised at open', () => withDir(async (dir) => {
+    const path = join(dir, 'w.duckdb');
+    await (await createDuckDbWarehouse({ path })).close();
+    const batch = stagedBatch(3, { skip: [1] });
+    const [a, b] = batch.events as [IngestedEvent, IngestedEvent];
+    const column = <T>(first: T, last: T) => [first, null, last];
+    const meta = [{
+      tn: a.tenant, src: a.source, r: a.receivedAt, ip: a.clientIp, s: column(1, 2), id: column(a.eventId, b.eventId),
+      t: column(a.type, b.type), o: column(a.occurredAt, b.occurredAt), se: column(a.sentAt, b.sentAt),
+      ts: column(a.timestamp, b.timestamp), u: column(a.userId, b.userId), a: column(a.anonymousId, b.anonymousId),
+      ss: column(a.sessionId, b.sessionId), tr: column(a.traceId, b.traceId), p: column(a.parentId, b.parentId),
+    }];
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run('INSERT INTO ingest_log (log_seq, events, bodies, meta, format) VALUES (1, 2, $1, $2, 1)',
+      [blobValue(Buffer.concat([Buffer.from('['), batch.bodies![0]!.json, Buffer.from(']')])), JSON.stringify(meta)]);
+    connection.closeSync();
+    instance.closeSync();
+
+    const warehouse = await createDuckDbWarehouse({ path });
+    try {
+      const stored = await warehouse.listEvents({ limit: 10 });
+      assert.deepEqual(stored.map(({ ingestSeq: _seq, ...rest }) => rest), [a, b]);
     } finally {
       await warehouse.close();
     }
