@@ -170,7 +170,8 @@ export function createClickHouseCurationStore(db: ClickHouseDatabase, tables: Ta
     async writeSamplesFile(scan: { runId: string }, path: string) {
       const params = { run: scan.runId };
       await db.queryToFile('writeSamplesFile',
-        `SELECT sample_id, toString(split) AS split, sample FROM ${tables.samples} WHERE run_id = {run:String} ORDER BY sample_id
+        `SELECT sample_id, toString(split) AS split, sample, toInt64(row_number() OVER (ORDER BY sample_id) - 1) AS rn
+         FROM ${tables.samples} WHERE run_id = {run:String} ORDER BY sample_id
          SETTINGS output_format_parquet_row_group_size = ${SAMPLES_FILE_ROW_GROUP} FORMAT Parquet`, params, path);
       const [counted] = await db.query<{ n: number }>('writeSamplesFile: count', `SELECT count() AS n FROM ${tables.samples} WHERE run_id = {run:String}`, params);
       return Number(counted?.n ?? 0);

@@ -97,9 +97,11 @@ export interface CurationStore {
   /** Streams a run's samples ordered by sampleId. */
   scanSamples(scan: SampleScan): AsyncIterable<Sample[]>;
   /**
-   * Writes a run's samples to a local Parquet file, ordered by sampleId, with three string
-   * columns: sample_id, split and sample (the Sample as JSON). Export reads it with DuckDB rather
-   * than scanning samples through JavaScript. Returns how many samples were written.
+   * Writes a run's samples to a local Parquet file with three string columns — sample_id, split
+   * and sample (the Sample as JSON) — and `rn`, the sample's 0-based position in sampleId order.
+   * The rows may be in any order (sorting the JSON costs more than the rest of the file; export
+   * orders by `rn`). Export reads it with DuckDB rather than scanning samples through
+   * JavaScript. Returns how many samples were written.
    */
   writeSamplesFile(scan: { runId: string }, path: string): Promise<number>;
   /**

@@ -27,7 +27,8 @@ const sampleType: ColumnType = struct([
  * Loads the run's samples (the Parquet file the warehouse wrote, see CurationStore.writeSamplesFile)
  * into the export engine's `samples` table, JSON parsed once into typed columns:
  *
- *   rn           position in sample_id order, which is also the table's insertion order
+ *   rn           position in sample_id order (the table itself is in no particular order:
+ *                every statement that writes rows orders them by rn)
  *   bytes        size of the sample's JSON, to size row groups and shards
  *   sample_id, tenant, source, model, user_key, split, prompt, completion, tools (JSON),
  *   reward, kto, sft, preference {chosen, rejected, margin}, event_ids
@@ -44,8 +45,8 @@ export async function loadSamples(engine: ExportEngine, file: string, threads: n
         s.labels.reward AS reward, s.labels.kto AS kto, coalesce(s.labels.sft, false) AS sft, s.labels.preference AS preference,
         s.lineage AS event_ids
       FROM (
-        SELECT file_row_number AS rn, strlen(sample) AS bytes, from_json(sample, ${sqlString(JSON.stringify(jsonStructure(sampleType)))}) AS s
-        FROM read_parquet(${sqlPath(file)}, file_row_number = true)
+        SELECT rn::BIGINT AS rn, strlen(sample) AS bytes, from_json(sample, ${sqlString(JSON.stringify(jsonStructure(sampleType)))}) AS s
+        FROM read_parquet(${sqlPath(file)})
       )`);
   } finally {
     await engine.run('SET threads = 1');

@@ -19,12 +19,17 @@ export interface LocalFile {
 }
 
 /**
- * The rows of one config's split, as a relation further conditions can be ANDed to. split_index
- * numbers them in table order (rn order: one thread, insertion order kept), before any shard's
- * rn range applies.
+ * The rows of one config's split, as a relation further conditions can be ANDed to (and then
+ * `ORDER BY rn`). split_index numbers them in rn order, before any shard's rn range applies.
  */
 export function configRows(format: Pick<ExportFormat, 'where'>, split: string): string {
-  return `(SELECT *, row_number() OVER () - 1 AS split_index FROM samples WHERE split = ${sqlString(split)} AND (${format.where})) WHERE true`;
+  return `(SELECT *, row_number() OVER (ORDER BY rn) - 1 AS split_index FROM samples WHERE split = ${sqlString(split)} AND (${format.where})) WHERE true`;
+}
+
+/** The rows of configRows with `rn` in first..last, whose first row is number `start` of the split. */
+export function configRowsSlice(format: Pick<ExportFormat, 'where'>, split: string, first: number, last: number, start: number): string {
+  return `(SELECT *, row_number() OVER (ORDER BY rn) - 1 + ${start} AS split_index FROM samples
+    WHERE split = ${sqlString(split)} AND (${format.where}) AND rn BETWEEN ${first} AND ${last}) WHERE true`;
 }
 
 export async function fileDigest(path: string): Promise<{ bytes: number; sha256: string }> {
@@ -57,11 +62,13 @@ export async function writeLocalFiles(
       splits.push({ format, split, rows: n, configDir });
     }
   }
-  const writeSplit = ({ format, split, configDir }: (typeof splits)[number]) => engine.withWriter(async (connection) => {
+  // A Parquet split takes a writer per row group (parquet-shards.ts), a JSON Lines split one writer.
+  const writeSplit = async ({ format, split, configDir }: (typeof splits)[number]) => {
     const from = configRows(format, split);
+    const rows = { from, weight: 'bytes', slice: (first: number, last: number, start: number) => configRowsSlice(format, split, first, last, start) };
     const shards = format.fileType === 'parquet'
-      ? await writeParquetShards(connection, { from, weight: 'bytes' }, selectList(format.columns, format.select), split, configDir, layout)
-      : await writeJsonlShards(connection, from, format.line, split, configDir, layout.shardTargetBytes);
+      ? await writeParquetShards(engine, rows, selectList(format.columns, format.select), split, configDir, layout)
+      : await engine.withWriter((connection) => writeJsonlShards(connection, from, format.line, split, configDir, layout.shardTargetBytes));
     const files: LocalFile[] = [];
     for (const shard of shards) {
       const file: LocalFile = {
@@ -72,7 +79,7 @@ export async function writeLocalFiles(
       onFile?.(file);
     }
     return files;
-  });
+  };
   // Started biggest first (the longest job should not start last); collected in layout order.
   const started = new Map<(typeof splits)[number], Promise<LocalFile[]>>();
   for (const job of [...splits].sort((a, b) => b.rows - a.rows)) started.set(job, writeSplit(job));
@@ -95,8 +102,8 @@ export async function writeLocalFiles(
  */
 async function writeLineage(engine: EngineConnection, formats: readonly ExportFormat[], to: string): Promise<LocalFile> {
   const configs = `list_filter([${formats.map((f) => `CASE WHEN ${f.where} THEN ${sqlString(f.name)} END`).join(', ')}]::VARCHAR[], c -> c IS NOT NULL)`;
-  const from = `(SELECT sample_id, split, user_key, event_ids, ${configs} AS configs FROM samples) WHERE len(configs) > 0`;
-  await engine.run(`COPY (SELECT * FROM ${from}) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd)`);
+  const from = `(SELECT rn, sample_id, split, user_key, event_ids, ${configs} AS configs FROM samples) WHERE len(configs) > 0`;
+  await engine.run(`COPY (SELECT * EXCLUDE (rn) FROM ${from} ORDER BY rn) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd)`);
   const [counted] = await engine.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${from}`);
   return { path: 'lineage.parquet', localPath: to, rows: counted?.n ?? 0, ...(await fileDigest(to)) };
 }

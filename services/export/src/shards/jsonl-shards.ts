@@ -6,7 +6,7 @@ import { shardRanges, splitTotals, type SplitRows } from './shard-ranges.ts';
 
 /** Writes each row's text as one line, unquoted: JSON text never holds a raw tab or newline. */
 async function copyLines(engine: EngineConnection, from: string, to: string): Promise<void> {
-  await engine.run(`COPY (SELECT line FROM ${from}) TO ${sqlPath(to)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\t')`);
+  await engine.run(`COPY (SELECT line FROM ${from} ORDER BY rn) TO ${sqlPath(to)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\t')`);
 }
 
 /**

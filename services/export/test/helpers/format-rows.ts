@@ -19,11 +19,11 @@ export async function formatRows(format: ExportFormat, samples: readonly Sample[
     // The file a warehouse writes for export (CurationStore.writeSamplesFile).
     const values = samples.map((s) => `(${sqlString(s.sampleId)}, ${sqlString(s.split)}, ${sqlString(JSON.stringify(s))})`).join(', ');
     const file = join(dir, 'samples.parquet');
-    await engine.run(`COPY (SELECT * FROM (VALUES ${values}) AS t(sample_id, split, sample) ORDER BY sample_id) TO ${sqlPath(file)} (FORMAT parquet)`);
+    await engine.run(`COPY (SELECT *, row_number() OVER (ORDER BY sample_id) - 1 AS rn FROM (VALUES ${values}) AS t(sample_id, split, sample)) TO ${sqlPath(file)} (FORMAT parquet)`);
     await loadSamples(engine, file, 1);
     const from = configRows(format, 'train');
-    if (format.fileType === 'parquet') return await engine.query(`SELECT ${selectList(format.columns, format.select)} FROM ${from}`);
-    const lines = await engine.query<{ line: string }>(`SELECT ${format.line} AS line FROM ${from}`);
+    if (format.fileType === 'parquet') return await engine.query(`SELECT ${selectList(format.columns, format.select)} FROM ${from} ORDER BY rn`);
+    const lines = await engine.query<{ line: string }>(`SELECT ${format.line} AS line FROM ${from} ORDER BY rn`);
     return lines.map((l) => JSON.parse(l.line) as Record<string, unknown>);
   } finally {
     engine.close();
