@@ -1,9 +1,16 @@
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { duckDbType, type Columns } from '../formats/column-types.ts';
-import { sqlPath, type EngineConnection } from './export-engine.ts';
+import { sqlPath, type EngineConnection, type ExportEngine } from './export-engine.ts';
+import { concatParquet } from './parquet-concat.ts';
 import { shardFileName } from './shard-names.ts';
 import { shardRanges, splitTotals, type SplitRows } from './shard-ranges.ts';
+
+/** Rows of a Parquet config's split, which can also be read a slice at a time. */
+export interface ParquetRows extends SplitRows {
+  /** The rows with `rn` in first..last, their split_index counted from `start`: cheaper than filtering `from`. */
+  slice(first: number, last: number, start: number): string;
+}
 
 export interface ParquetLayout {
   /** Target size of one shard file; a split is cut into ceil(size / target) shards. */
@@ -34,7 +41,38 @@ export function selectList(columns: Columns, select: Readonly<Record<string, str
 
 async function copyToParquet(engine: EngineConnection, columns: string, from: string, to: string, rowGroup: number): Promise<void> {
   // No file-level timestamps: DuckDB's writer records only its version, so equal rows give equal bytes.
-  await engine.run(`COPY (SELECT ${columns} FROM ${from}) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroup})`);
+  await engine.run(`COPY (SELECT ${columns} FROM ${from} ORDER BY rn) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroup})`);
+}
+
+/**
+ * Writes the rows with `rn` in first..last as one Parquet file, one row group at a time: each
+ * row group of `rowGroup` rows (cut by position, before anything is written) is a file of its
+ * own, written on a one-thread writer connection of its own, side by side with the others; the
+ * pieces are then joined without re-encoding (parquet-concat.ts). So a file is written on every
+ * core and its bytes still depend only on its rows and the row group size.
+ */
+async function writeParquetFile(
+  engine: ExportEngine, rows: ParquetRows, columns: string, range: { first: number; last: number }, to: string, rowGroup: number,
+): Promise<void> {
+  const pieces = await engine.withWriter((connection) => connection.query<{ first: number; last: number; start: number }>(
+    `SELECT min(rn)::DOUBLE AS first, max(rn)::DOUBLE AS last, min(split_index)::DOUBLE AS start FROM (
+       SELECT rn, split_index, row_number() OVER (ORDER BY rn) - 1 AS i FROM ${rows.from} AND rn BETWEEN ${range.first} AND ${range.last}
+     ) GROUP BY i // ${rowGroup} ORDER BY first`));
+  if (pieces.length <= 1) {
+    await engine.withWriter((connection) => copyToParquet(connection, columns, `${rows.from} AND rn BETWEEN ${range.first} AND ${range.last}`, to, rowGroup));
+    return;
+  }
+  const paths = pieces.map((_, k) => `${to}.piece-${k}`);
+  try {
+    // Every piece settles before the join or the throw: none is left running on the engine.
+    const written = await Promise.allSettled(pieces.map((piece, k) => engine.withWriter((connection) =>
+      copyToParquet(connection, columns, rows.slice(piece.first, piece.last, piece.start), paths[k]!, rowGroup))));
+    const failed = written.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    await concatParquet(paths, to);
+  } finally {
+    await Promise.all(paths.map((path) => rm(path, { force: true })));
+  }
 }
 
 /**
@@ -44,12 +82,12 @@ async function copyToParquet(engine: EngineConnection, columns: string, from: st
  * rows always give the same cut.
  */
 export async function writeParquetShards(
-  engine: EngineConnection, rows: SplitRows, columns: string, split: string, workDir: string, layout: ParquetLayout,
+  engine: ExportEngine, rows: ParquetRows, columns: string, split: string, workDir: string, layout: ParquetLayout,
 ): Promise<LocalShard[]> {
-  const totals = await splitTotals(engine, rows);
+  const totals = await engine.withWriter((connection) => splitTotals(connection, rows));
   const rowGroup = rowGroupRows(totals.rows, totals.bytes, layout.rowGroupTargetBytes);
   const whole = join(workDir, `${split}.whole.parquet`);
-  await copyToParquet(engine, columns, rows.from, whole, rowGroup);
+  await writeParquetFile(engine, rows, columns, { first: 0, last: Number.MAX_SAFE_INTEGER }, whole, rowGroup);
   const { size } = await stat(whole);
   const count = Math.min(totals.rows, Math.max(1, Math.ceil(size / layout.shardTargetBytes)));
   if (count === 1) {
@@ -58,11 +96,11 @@ export async function writeParquetShards(
     return [{ fileName, localPath: join(workDir, fileName), rows: totals.rows }];
   }
   await rm(whole);
-  const ranges = await shardRanges(engine, rows, count, totals.bytes);
+  const ranges = await engine.withWriter((connection) => shardRanges(connection, rows, count, totals.bytes));
   const shards: LocalShard[] = [];
   for (const [i, range] of ranges.entries()) {
     const fileName = shardFileName(split, i, ranges.length, 'parquet');
-    await copyToParquet(engine, columns, `${rows.from} AND rn BETWEEN ${range.first} AND ${range.last}`, join(workDir, fileName), rowGroup);
+    await writeParquetFile(engine, rows, columns, range, join(workDir, fileName), rowGroup);
     shards.push({ fileName, localPath: join(workDir, fileName), rows: range.rows });
   }
   return shards;

@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 
 /** Bumped when a code change alters what the same inputs produce, so old ids are not reused. */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 export interface ExportConfig {
   name: string;
