@@ -109,7 +109,7 @@ describe('DuckDB staging log (acknowledged bodies, materialised later)', () => {
     try {
       const batch = stagedBatch(4, { skip: [2], extra: { tricky: ['"]},{[', '\\"', 'é😀\u2028', { events: [1, { '"}': 'x' }] }] } });
       // The client's own layout: spaces and newlines, and escapes JSON.stringify would not write.
-      const body = batch.bodies![0]!.json.toString('utf8');
+      const body = Buffer.from(batch.bodies![0]!.json!).toString('utf8');
       const spaced = Buffer.from(JSON.stringify(JSON.parse(body), null, 2).replaceAll('é', '\\u00e9').replaceAll('😀', '\\ud83d\\ude00'));
       await warehouse.append({ ...batch, bodies: [{ ...batch.bodies![0]!, json: spaced }] });
       const stored = await warehouse.listEvents({ limit: 10 });
@@ -135,7 +135,7 @@ describe('DuckDB staging log (acknowledged bodies, materialised later)', () => {
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
     await connection.run('INSERT INTO ingest_log (log_seq, events, bodies, meta, format) VALUES (1, 2, $1, $2, 1)',
-      [blobValue(Buffer.concat([Buffer.from('['), batch.bodies![0]!.json, Buffer.from(']')])), JSON.stringify(meta)]);
+      [blobValue(Buffer.concat([Buffer.from('['), batch.bodies![0]!.json!, Buffer.from(']')])), JSON.stringify(meta)]);
     connection.closeSync();
     instance.closeSync();
 
