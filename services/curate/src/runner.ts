@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SignalIndex } from './assemble/signal-index.ts';
 import { createCandidatePipeline } from './candidates.ts';
 import { carryOutErasureRequests } from './erasure.ts';
+import { ITEMS_PER_TURN, letQueriesProgress, readAhead } from './read-ahead.ts';
 import { Funnel } from './funnel.ts';
 import { createSampleDedup } from './operators/dedup.ts';
 import type { LoadedRuleset } from './ruleset/load.ts';
@@ -68,7 +69,7 @@ export async function runCuration(loaded: LoadedRuleset, deps: CurationDeps, opt
   // Erasure first: requests are honoured before anything is read for training.
   const erasures = options.dryRun ? 0 : (await carryOutErasureRequests(store, { upToSeq: watermark, now, pseudonymKey: deps.pseudonymKey })).length;
   const index = new SignalIndex();
-  for await (const chunk of store.scanEvents({ upToSeq: watermark, types: SIGNAL_TYPES, ...scope })) {
+  for await (const chunk of readAhead(store.scanEvents({ upToSeq: watermark, types: SIGNAL_TYPES, ...scope }))) {
     for (const event of chunk) index.add(event);
   }
 
@@ -83,11 +84,13 @@ export async function runCuration(loaded: LoadedRuleset, deps: CurationDeps, opt
     const wanted = options.examples ?? 0;
     let seen = 0;
     const generations = { upToSeq: watermark, types: ['generation'], ...scope, ...(ruleset.select.sources ? { sources: ruleset.select.sources } : {}) };
-    scan: for await (const chunk of store.scanEvents(generations)) {
+    // Read ahead: the warehouse fetches the next chunk while this one goes through the pipeline.
+    scan: for await (const chunk of readAhead(store.scanEvents(generations))) {
       for (const event of chunk) {
         if (options.limit !== undefined && seen >= options.limit) break scan;
         seen++;
         if (seen % 5000 === 0) deps.onProgress?.(seen);
+        if (seen % ITEMS_PER_TURN === 0) await letQueriesProgress();
         const candidate = pipeline.candidate(event);
         if (candidate === null) continue;
         const sample = candidate.after;
