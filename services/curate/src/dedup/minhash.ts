@@ -87,3 +87,17 @@ export function countEqualRows(a: Uint32Array, offsetA: number, b: Uint32Array, 
   for (let i = 0; i < rows; i++) if (a[offsetA + i] === b[offsetB + i]) equal++;
   return equal;
 }
+
+/**
+ * Whether at least `needed` of the rows are equal: `countEqualRows(…) >= needed`, but it stops
+ * as soon as the answer is known. Most candidate pairs are rejected, and a rejected pair is
+ * settled after `rows − needed + 1` differing rows instead of all of them.
+ */
+export function hasEqualRows(a: Uint32Array, offsetA: number, b: Uint32Array, offsetB: number, rows: number, needed: number): boolean {
+  let allowedMisses = rows - needed;
+  if (allowedMisses < 0) return false;
+  for (let i = 0; i < rows; i++) {
+    if (a[offsetA + i] !== b[offsetB + i] && --allowedMisses < 0) return false;
+  }
+  return true;
+}

@@ -1,7 +1,7 @@
 import type { ResolvedDedupOptions } from './dedup-options.ts';
 import type { ExactGroups } from './exact-groups.ts';
 import { forEachBandBucket } from './lsh.ts';
-import { countEqualRows, createMinHasher } from './minhash.ts';
+import { createMinHasher, hasEqualRows } from './minhash.ts';
 import { shingleHashes } from './shingles.ts';
 import type { UnionFind } from './union-find.ts';
 
@@ -59,7 +59,7 @@ export function createNearDuplicateIndex(settings: ResolvedDedupOptions): NearDu
             roots[k] = earlierRoot;
             if (earlierRoot === root) continue;
             verified++;
-            if (countEqualRows(signatures, member * numPerm, signatures, earlier * numPerm, numPerm) >= minEqualRows) {
+            if (hasEqualRows(signatures, member * numPerm, signatures, earlier * numPerm, numPerm, minEqualRows)) {
               clustering.union(member, earlier);
               root = clustering.find(member);
             }

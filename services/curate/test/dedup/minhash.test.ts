@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createMinHasher, estimateJaccard, EMPTY_ROW } from '../../src/dedup/minhash.ts';
+import { countEqualRows, createMinHasher, estimateJaccard, EMPTY_ROW, hasEqualRows } from '../../src/dedup/minhash.ts';
 import { normalizeText } from '../../src/dedup/normalize.ts';
 import { shingleHashes } from '../../src/dedup/shingles.ts';
 import { createTextGenerator, trueJaccard } from './text-generator.ts';
@@ -74,4 +74,21 @@ test('tracks the true Jaccard of edited texts', () => {
     totalError += Math.abs(estimate - trueJaccard(a, b));
   }
   assert.ok(totalError / pairs < 0.05, `mean |error| ${totalError / pairs}`);
+});
+
+test('hasEqualRows answers countEqualRows >= needed for every threshold, at any offsets', () => {
+  // Two flat arrays of 3 signatures of 16 rows; rows equal with growing frequency.
+  const rows = 16;
+  const a = new Uint32Array(3 * rows);
+  const b = new Uint32Array(3 * rows);
+  for (let i = 0; i < a.length; i++) {
+    a[i] = i;
+    b[i] = i % (1 + Math.floor(i / rows)) === 0 ? i : i + 1000;
+  }
+  for (let sig = 0; sig < 3; sig++) {
+    const equal = countEqualRows(a, sig * rows, b, sig * rows, rows);
+    for (let needed = -1; needed <= rows + 1; needed++) {
+      assert.equal(hasEqualRows(a, sig * rows, b, sig * rows, rows, needed), equal >= needed, `signature ${sig}, ${equal} equal, needed ${needed}`);
+    }
+  }
 });
