@@ -116,12 +116,20 @@ export async function runCuration(loaded: LoadedRuleset, deps: CurationDeps, opt
     funnel.stage('after_dedup', kept.length);
 
     const writeRun = options.dryRun ? null : await startRun(loaded, watermark, deps, now);
+    // One chunk is written while the next is read back from the spill: appends stay in order, one at a time.
+    let writing: Promise<void> = Promise.resolve();
     try {
       for (let i = 0; i < kept.length; i += WRITE_CHUNK) {
         const samples = spill.read(kept.slice(i, i + WRITE_CHUNK));
         summarize(funnel, samples);
-        if (writeRun) await store.appendSamples(writeRun, samples);
+        await writing;
+        if (writeRun) {
+          writing = store.appendSamples(writeRun, samples);
+          // Awaited at the next chunk or below; this only keeps a failure from counting as unhandled meanwhile.
+          writing.catch(() => undefined);
+        }
       }
+      await writing;
       const report: CurationReport = {
         runId: writeRun, rulesetName: ruleset.name, rulesetHash: hash, watermark, funnel: funnel.toJSON(), erasures,
         examples,
@@ -130,6 +138,7 @@ export async function runCuration(loaded: LoadedRuleset, deps: CurationDeps, opt
       if (writeRun) await store.finishCurationRun(writeRun, { status: 'complete', stats: report.funnel, finishedAt: now() });
       return report;
     } catch (error) {
+      await writing.catch(() => undefined);
       if (writeRun) await store.finishCurationRun(writeRun, { status: 'failed', stats: { error: (error as Error).message }, finishedAt: now() }).catch(() => undefined);
       throw error;
     }

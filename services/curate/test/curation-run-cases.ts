@@ -122,5 +122,15 @@ describe(`runCuration on ${name}`, () => {
     assert.deepEqual(second, samples);
     assert.equal(again.erasures, 0, 'an erasure is carried out once');
   });
+
+  test('a sample write that fails marks the run failed and reaches the caller', async () => {
+    const failing = new Proxy(store, {
+      get: (target, key) => (key === 'appendSamples' ? () => Promise.reject(new Error('disk full')) : Reflect.get(target, key)),
+    });
+    await assert.rejects(runCuration(ruleset, { store: failing, pseudonymKey: KEY }), /disk full/);
+    const failed = await store.listCurationRuns({ status: 'failed' });
+    assert.equal(failed.length, 1);
+    assert.match(String(failed[0]!.stats.error), /disk full/);
+  });
 });
 }
