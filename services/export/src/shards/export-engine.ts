@@ -15,9 +15,10 @@ export interface EngineConnection {
  * timing and memory pressure (PhysicalFixedBatchCopy passes on a batch within a vector of the
  * target size, and stops repartitioning once any thread finishes), and snapshots must be
  * byte-for-byte reproducible. With one thread every statement runs on the thread that issued it,
- * so statements on different connections still run side by side: `withWriter` hands each file
- * job (a config's split, the lineage) a connection of its own, one per core. Parsing may use
- * every core (load-samples.ts raises the thread count for it and sets it back).
+ * so statements on different connections still run side by side: `withWriter` hands each job
+ * (a row group of a Parquet file, a JSON Lines split, the lineage) a connection of its own, one
+ * per core. Parsing may use every core (load-samples.ts raises the thread count for it and sets
+ * it back).
  */
 export interface ExportEngine extends EngineConnection {
   readonly version: string;
