@@ -8,7 +8,8 @@ import { createDuckDbWarehouse, type DuckDbWarehouse } from '@sluice/warehouse-d
 export async function openEmbeddedWarehouse(config: Config): Promise<DuckDbWarehouse> {
   const path = duckdbPath(config);
   try {
-    return await createDuckDbWarehouse({ path, checkpointThreshold: config.warehouse.checkpointThreshold });
+    // CLI commands read events and write samples; the id index is only needed if one appends.
+    return await createDuckDbWarehouse({ path, checkpointThreshold: config.warehouse.checkpointThreshold, idIndex: 'on-first-append' });
   } catch (error) {
     if (error instanceof SluiceError && /lock/i.test(error.message)) {
       throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE',
