@@ -2,6 +2,7 @@ import type { BlobStore, Config, Warehouse } from '@sluice/core';
 import type { FastifyInstance } from 'fastify';
 import { requireAdminToken } from './lib/http.ts';
 import { createIngestStats } from './lib/ingest-stats.ts';
+import { curationStoreOf } from './lib/recent-generations.ts';
 import { eventRoutes } from './routes/events.ts';
 import { overviewRoutes, type MetricsSource } from './routes/overview.ts';
 import { quarantineRoutes } from './routes/quarantine.ts';
@@ -37,6 +38,9 @@ export async function consolePlugin(app: FastifyInstance, options: ConsoleOption
     await admin.register(rulesetRoutes, {
       warehouse: options.warehouse, ...(options.config.curation ? { pseudonymKey: options.config.curation.pseudonymKey } : {}),
     });
-    await admin.register(snapshotRoutes, { keyPrefix: options.config.export.prefix, ...(options.blobStore ? { blobStore: options.blobStore } : {}) });
+    const curation = curationStoreOf(options.warehouse);
+    await admin.register(snapshotRoutes, {
+      keyPrefix: options.config.export.prefix, ...(options.blobStore ? { blobStore: options.blobStore } : {}), ...(curation ? { erasures: curation } : {}),
+    });
   });
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PII_PROMPT, RULESET, auth, createConsoleApp, seedSnapshot, seedWarehouse, type ConsoleTestApp } from './helpers.ts';
+import { makeIngestedEvent } from '@sluice/core/testing';
+import { carryOutErasureRequests } from '@sluice/curate';
+import { PII_PROMPT, RULESET, auth, consoleConfig, createConsoleApp, seedSnapshot, seedWarehouse, type ConsoleTestApp } from './helpers.ts';
 
 const HOUR = 3_600_000;
 
@@ -193,6 +195,21 @@ describe('console admin API (DuckDB, local blob store)', () => {
     assert.match(body.load_dataset, /# openai_chat \(JSON Lines for OpenAI\): .*\.\/support-bot\/data\/openai_chat\/train-00000-of-00001\.jsonl/);
     assert.equal((await get('/v1/admin/snapshots/snap-000000000000000000000000')).statusCode, 404);
     assert.equal((await get('/v1/admin/snapshots/latest')).statusCode, 404);
+  });
+
+  test('snapshots: a user erased after publishing marks the snapshot in the listing and on its page', async () => {
+    assert.equal((await get('/v1/admin/datasets')).json().datasets[0].snapshots[0].contains_erased_users, false);
+    assert.deepEqual((await get(`/v1/admin/snapshots/${snapshotId}`)).json().erased_users, []);
+
+    // cus_1 granted consent, so the snapshot holds their sample.
+    await t.warehouse.append({ events: [makeIngestedEvent({ tenant: 'acme', source: 'support-web', userId: 'cus_1', type: 'erasure_request' })], quarantine: [] });
+    const erased = await carryOutErasureRequests(t.warehouse, { pseudonymKey: consoleConfig().curation.pseudonymKey, now: () => Date.UTC(2026, 11, 1) });
+    assert.deepEqual(erased.map((e) => e.userId), ['cus_1']);
+
+    assert.equal((await get('/v1/admin/datasets')).json().datasets[0].snapshots[0].contains_erased_users, true);
+    const page = (await get(`/v1/admin/snapshots/${snapshotId}`)).json();
+    assert.equal(page.erased_users.length, 1);
+    assert.equal(page.erased_users[0].erased_at, '2026-12-01T00:00:00.000Z');
   });
 });
 

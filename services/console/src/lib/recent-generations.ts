@@ -58,6 +58,6 @@ export function withRecentGenerations(store: CurationWarehouse, n: number): Cura
 /** The warehouse with its curation side, or null when the adapter has none. */
 export function curationStoreOf(warehouse: Warehouse): CurationWarehouse | null {
   const w = warehouse as Warehouse & Partial<CurationStore>;
-  const needed = ['maxIngestSeq', 'scanEvents', 'saveRuleset', 'listRulesets', 'listCurationRuns', 'listErasures'] as const;
+  const needed = ['maxIngestSeq', 'scanEvents', 'saveRuleset', 'listRulesets', 'listCurationRuns', 'listErasures', 'snapshotErasures'] as const;
   return needed.every((m) => typeof w[m] === 'function') ? (w as CurationWarehouse) : null;
 }

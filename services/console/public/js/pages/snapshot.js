@@ -17,7 +17,7 @@ function filesTable(files) {
 }
 
 export async function renderSnapshot(el, id) {
-  const { snapshot, manifest, pull_command: pull, load_dataset: load } = await api(`/v1/admin/snapshots/${encodeURIComponent(id)}`);
+  const { snapshot, manifest, erased_users: erased, pull_command: pull, load_dataset: load } = await api(`/v1/admin/snapshots/${encodeURIComponent(id)}`);
   el.append(pageHeader(`Snapshot ${id}`, h('p', null, h('a', { href: '#/snapshots' }, '← All snapshots'))));
   el.append(h('dl', { class: 'facts card' },
     h('dt', null, 'Dataset'), h('dd', null, snapshot.name),
@@ -26,6 +26,12 @@ export async function renderSnapshot(el, id) {
     h('dt', null, 'Ruleset'), h('dd', null, snapshot.ruleset.name, ' ', h('a', { href: `#/rulesets/${encodeURIComponent(snapshot.ruleset.name)}?hash=${snapshot.ruleset.hash}` }, h('code', null, snapshot.ruleset.hash.slice(0, 12)))),
     h('dt', null, 'Watermark'), h('dd', null, `events up to sequence ${fmtNumber(snapshot.watermark)}`),
     manifest ? [h('dt', null, 'Erasures honoured'), h('dd', null, fmtNumber(manifest.erasures)), h('dt', null, 'Code version'), h('dd', null, manifest.code_version)] : null));
+  if (erased && erased.length > 0) {
+    el.append(h('p', { class: 'notice-inline', role: 'status' },
+      `${fmtNumber(erased.length)} user${erased.length === 1 ? ' whose' : 's whose'} data this snapshot holds ${erased.length === 1 ? 'was' : 'were'} erased after it was published. `,
+      'Its files stay as they are: drop the rows whose lineage.parquet user_key is listed at ', h('code', null, `/v1/snapshots/${id}/erasures`),
+      ', or export a new snapshot.'));
+  }
   if (snapshot.error) el.append(h('div', { class: 'error-box', role: 'alert' }, h('strong', null, snapshot.error.code), ' ', snapshot.error.message));
   if (!manifest) {
     el.append(h('p', null, `This snapshot is ${snapshot.status}: it has no manifest, so there is nothing to pull yet.`));
