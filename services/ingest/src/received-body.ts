@@ -6,13 +6,13 @@ const ESCAPE_00 = Buffer.from('\\u00');
 const KEY_LETTERS = new Set(['65', '76', '6e', '74', '73']);
 
 /**
- * The request body to hand to the event log as the client's bytes, or null when a reader other
- * than JSON.parse could see a different `events` array in it. The embedded store keeps these
- * bytes and lets DuckDB's JSON reader unnest them later, so both readers must agree on which
- * array is `events`: with duplicate keys JSON.parse takes the last and DuckDB the first. Cheap
- * native scans make sure the key is spelled exactly once and never through \u escapes, and that
- * the bytes are valid UTF-8 (Buffer#toString replaced bad sequences; DuckDB would refuse them).
- * Bodies that fail keep working: their events are serialised from the parsed objects instead.
+ * The request body to hand to the event log as the client's bytes, or null when it is safer to
+ * serialise the parsed events instead. The embedded store copies each event's payload out of
+ * these bytes (the DuckDB adapter's events-array-slices.ts finds the entries), so the bytes must
+ * mean exactly what JSON.parse read: valid UTF-8 (Buffer#toString replaced bad sequences before
+ * JSON.parse saw them; DuckDB would refuse them), and an `events` key spelled once and never
+ * through \u escapes. The scanner resolves duplicate and escaped keys as JSON.parse does too;
+ * this cheap native pre-check keeps such rare bodies off the byte-copy path altogether.
  */
 export function unambiguousEventsBody(json: Buffer): Buffer | null {
   const first = json.indexOf(EVENTS_KEY);

@@ -10,7 +10,7 @@ test('a plain batch body is kept as received', () => {
 });
 
 test('bodies where another JSON reader could pick a different events array are not kept', () => {
-  // JSON.parse keeps the last duplicate key, DuckDB's reader the first.
+  // A second reader of the bytes must not pick a different array than JSON.parse (last duplicate key wins).
   assert.equal(unambiguousEventsBody(body('{"events":[{"a":1}],"events":[{"b":2}]}')), null);
   assert.equal(unambiguousEventsBody(body('{"events":[{"a":1}],"\\u0065vents":[{"b":2}]}')), null);
   assert.equal(unambiguousEventsBody(body('{"\\u0065vents":[{"b":2}]}')), null);

@@ -23,7 +23,7 @@ export const INSERT_QUARANTINE = `
   SELECT s, tn, src, make_timestamp(r * 1000), id, c, ptr, m, e
   FROM (SELECT unnest(from_json($1::VARCHAR, '${QUARANTINE_ROW_TYPE}'), recursive := true))`;
 
-/** `payload` is the event object, or the JSON text of it when that is what the caller holds. */
+/** `payload` is the parsed event object (from_json's JSON type serialises it into the column). */
 export function eventRow(e: Omit<IngestedEvent, 'payload'>, seq: number, payload: unknown): Record<string, unknown> {
   return {
     s: seq, id: e.eventId, tn: e.tenant, src: e.source, t: e.type, o: e.occurredAt, se: e.sentAt, r: e.receivedAt,
