@@ -1,3 +1,4 @@
+import type { MaterializationStatus } from '@sluice/warehouse-duckdb';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -45,7 +46,7 @@ export function createIngestMetrics() {
   });
 
   /** Filled in by `watchMaterialization` when the warehouse stages acknowledged events (DuckDB). */
-  let materialization: (() => { pendingEvents: number; materializedEvents: number; busyMs: number }) | null = null;
+  let materialization: (() => MaterializationStatus) | null = null;
   new Gauge({
     name: 'sluice_materialize_pending_events',
     help: 'Acknowledged events staged in the embedded store and not yet materialised into events.',
@@ -67,7 +68,7 @@ export function createIngestMetrics() {
 
   return {
     registry,
-    watchMaterialization(status: () => { pendingEvents: number; materializedEvents: number; busyMs: number }): void {
+    watchMaterialization(status: () => MaterializationStatus): void {
       materialization = status;
     },
     /** Counts a request's events with one increment per distinct label set. */

@@ -23,10 +23,8 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const warehouse = await openWarehouse(config);
   const metrics = createIngestMetrics();
-  if ('materialization' in warehouse && typeof warehouse.materialization === 'function') {
-    const status = warehouse.materialization.bind(warehouse) as () => { pendingEvents: number; materializedEvents: number; busyMs: number };
-    metrics.watchMaterialization(status);
-  }
+  const materialization = warehouse.materialization?.bind(warehouse);
+  if (materialization) metrics.watchMaterialization(materialization);
   const eventLog = await openEventLog(config, warehouse, { onCommit: (info) => metrics.observeCommit(info) })
     .catch(async (error: unknown) => { await warehouse.close(); throw error; });
   const blobStore = await openBlobStore(config);

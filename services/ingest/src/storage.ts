@@ -5,9 +5,10 @@ import { resolve } from 'node:path';
 import { createGroupCommitEventLog, type GroupCommitObserver } from '@sluice/event-log-embedded';
 import { createKafkaEventLog } from '@sluice/event-log-kafka';
 import { createClickHouseWarehouse } from '@sluice/warehouse-clickhouse';
-import { createDuckDbWarehouse } from '@sluice/warehouse-duckdb';
+import { createDuckDbWarehouse, type DuckDbWarehouse } from '@sluice/warehouse-duckdb';
 
-export type SluiceWarehouse = Warehouse & Partial<CurationStore>;
+/** Any warehouse; the curation side and the embedded store's materialisation status when it has them. */
+export type SluiceWarehouse = Warehouse & Partial<CurationStore> & Partial<Pick<DuckDbWarehouse, 'materialization'>>;
 
 /** Opens the warehouse the config names: the embedded DuckDB file or a ClickHouse server. */
 export async function openWarehouse(config: Pick<Config, 'dataDir' | 'warehouse'>): Promise<SluiceWarehouse> {

@@ -1,1 +1,1 @@
-export { createDuckDbWarehouse, type DuckDbWarehouse, type DuckDbWarehouseOptions } from './warehouse.ts';
+export { createDuckDbWarehouse, type DuckDbWarehouse, type DuckDbWarehouseOptions, type MaterializationStatus } from './warehouse.ts';
