@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './config.ts';
+export * from './local-files.ts';
 export type * from './events.ts';
 export type * from './samples.ts';
 export type * from './ports/warehouse.ts';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -10,6 +9,8 @@ import {
   assertValidBlobRange,
   assertValidPresignExpiry,
   blobBodyChunks,
+  hashFile,
+  statFile,
   type BlobObjectInfo,
   type BlobRange,
   type BlobRead,
@@ -45,11 +46,11 @@ export function createLocalBlobStore(options: LocalBlobStoreOptions): BlobStore 
 
     async putFile(key, path): Promise<BlobWritten> {
       assertValidBlobKey(key);
-      const before = await statSource(path);
+      const before = await statFile(path);
       return writeAtomically({ key, path: pathOf(key), tmpDir }, createReadStream(path), async (tmpPath, written) => {
         // Read the synced copy back: the bytes that will be published must be the bytes read.
-        const reread = await sha256OfFile(tmpPath);
-        const after = await statSource(path);
+        const { sha256: reread } = await hashFile(tmpPath);
+        const after = await statFile(path);
         const problems = [
           written.size !== before.size && `copied ${written.size} bytes of a ${before.size}-byte file`,
           (after.size !== before.size || after.mtimeMs !== before.mtimeMs) && 'the file changed while it was being copied',
@@ -137,18 +138,3 @@ function notFound(key: string): SluiceError {
 
 async function* emptyBody(): AsyncIterable<Uint8Array> {}
 
-async function statSource(path: string) {
-  try {
-    const stats = await stat(path);
-    if (!stats.isFile()) throw new Error('not a regular file');
-    return stats;
-  } catch (error) {
-    throw new SluiceError('SLUICE_ERR_INPUT_INVALID', `cannot upload ${path}: ${String(error)}`, { cause: error });
-  }
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}

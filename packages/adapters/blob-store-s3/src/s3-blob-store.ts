@@ -9,12 +9,13 @@ import {
   assertValidBlobRange,
   assertValidPresignExpiry,
   blobBodyChunks,
+  hashFile,
+  statFile,
   type BlobObjectInfo,
   type BlobRead,
   type BlobStore,
   type BlobWritten,
 } from '@sluice/core';
-import { hashFile, statFile } from './local-file.ts';
 import { partSizeFor, resolveS3Options, type S3BlobStoreOptions } from './options.ts';
 import { BodyFailure } from './parts.ts';
 import { createS3Call, createS3Client } from './s3-client.ts';
@@ -101,7 +102,9 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
       const objectKey = objectKeyOf(key);
       const before = await statFile(path);
       // Hashed first so the SHA-256 can be stored as metadata, which must be set when the upload starts.
-      const { sha256 } = await hashFile(path);
+      const { sha256 } = await hashFile(path).catch((error: unknown) => {
+        throw new SluiceError('SLUICE_ERR_INPUT_INVALID', `cannot read ${path}: ${String(error)}`, { cause: error });
+      });
       const changed = (reason: string) => new SluiceError('SLUICE_ERR_BLOB_INTEGRITY', `S3 blob store: ${path} changed while it was uploaded (${reason}); nothing was published`);
       const request: UploadRequest = {
         objectKey,

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { hashFile } from '@sluice/core';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportFormat } from '../formats/index.ts';
 import { sqlPath, sqlString, type EngineConnection, type ExportEngine } from '../shards/export-engine.ts';
@@ -33,9 +32,8 @@ export function configRowsSlice(format: Pick<ExportFormat, 'where'>, split: stri
 }
 
 export async function fileDigest(path: string): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return { bytes: (await stat(path)).size, sha256: hash.digest('hex') };
+  const { size, sha256 } = await hashFile(path);
+  return { bytes: size, sha256 };
 }
 
 /**

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { SluiceError } from '@sluice/core';
+import { SluiceError } from './errors.ts';
 
-/** The file to upload; a missing or unreadable one is the caller's mistake, not the store's. */
+/**
+ * A local file a caller hands over to be stored (BlobStore.putFile): a missing or unreadable one
+ * is the caller's mistake (SLUICE_ERR_INPUT_INVALID), not the store's.
+ */
 export async function statFile(path: string): Promise<Stats> {
   try {
     const stats = await stat(path);
@@ -14,16 +17,13 @@ export async function statFile(path: string): Promise<Stats> {
   }
 }
 
+/** Size and SHA-256 (hex) of a local file, read once. Read errors reach the caller as they are. */
 export async function hashFile(path: string): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-  } catch (error) {
-    throw new SluiceError('SLUICE_ERR_INPUT_INVALID', `cannot read ${path}: ${String(error)}`, { cause: error });
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
   }
   return { size, sha256: hash.digest('hex') };
 }
