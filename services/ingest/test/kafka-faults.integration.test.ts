@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { skipWithoutKafka } from '../../../packages/adapters/event-log-kafka/test/kafka-test-utils.ts';
+import { privateBrokerPorts, skipWithoutKafka } from '../../../packages/adapters/event-log-kafka/test/kafka-test-utils.ts';
 import { waitFor } from '../../../packages/lander/test/lander-test-utils.ts';
 import { WRITE_KEY, exampleEvent, removeDir } from './helpers.ts';
 import { allStoredIds, freePort, startServerProcess, stopServerProcess, type ServerProcess } from './server-process.ts';
@@ -88,8 +88,8 @@ function startLoad(url: string) {
 
 describe('sluice serve (Kafka + DuckDB) while its broker goes away under load', { skip: skipWithoutKafka, timeout: 480_000 }, () => {
   // Own broker on a port pair picked per run: this test freezes and restarts it.
-  const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
-  const env: Record<string, string | undefined> = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1) };
+  let port: number;
+  const env: Record<string, string | undefined> = { ...process.env };
   let stateDir: string;
   let dataDir: string;
   let server: ServerProcess | undefined;
@@ -101,7 +101,9 @@ describe('sluice serve (Kafka + DuckDB) while its broker goes away under load', 
   before(async () => {
     stateDir = await mkdtemp(path.join(tmpdir(), 'sluice-kafka-faults-'));
     dataDir = await mkdtemp(path.join(tmpdir(), 'sluice-kafka-faults-data-'));
-    env['SLUICE_SERVICES_DIR'] = stateDir;
+    const ports = await privateBrokerPorts();
+    port = ports.port;
+    Object.assign(env, { KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(ports.controllerPort), SLUICE_SERVICES_DIR: stateDir });
     await broker('start', false);
     server = await startServerProcess(dataDir, await freePort(), {
       SLUICE_EVENT_LOG: 'kafka', SLUICE_KAFKA_BROKERS: `127.0.0.1:${port}`, SLUICE_KAFKA_PARTITIONS: '2', SLUICE_KAFKA_REPLICATION_FACTOR: '1',

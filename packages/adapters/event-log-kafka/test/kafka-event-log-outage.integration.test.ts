@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { EventLog } from '@sluice/core';
 import { makeIngestedEvent } from '@sluice/core/testing';
 import { createKafkaEventLog } from '../src/index.ts';
-import { skipWithoutKafka, uniqueTopics } from './kafka-test-utils.ts';
+import { privateBrokerPorts, skipWithoutKafka, uniqueTopics } from './kafka-test-utils.ts';
 
 const run = promisify(execFile);
 
@@ -30,8 +30,8 @@ const kafkaScript = path.resolve(import.meta.dirname, '../../../../.ci/services/
  */
 describe('Kafka EventLog when the broker goes away', { skip: skipWithoutKafka, timeout: 180_000 }, () => {
   // A port pair picked per run, so two test runs (or a developer's broker) never collide.
-  const port = 20_000 + Math.floor(Math.random() * 20_000) * 2;
-  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(port + 1), SLUICE_SERVICES_DIR: '' };
+  let port: number;
+  const env: Record<string, string | undefined> = { ...process.env };
   let stateDir: string;
   let log: EventLog | undefined;
 
@@ -41,7 +41,9 @@ describe('Kafka EventLog when the broker goes away', { skip: skipWithoutKafka, t
 
   before(async () => {
     stateDir = await mkdtemp(path.join(tmpdir(), 'sluice-kafka-outage-'));
-    env.SLUICE_SERVICES_DIR = stateDir;
+    const ports = await privateBrokerPorts();
+    port = ports.port;
+    Object.assign(env, { KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(ports.controllerPort), SLUICE_SERVICES_DIR: stateDir });
     await broker('start');
     log = await createKafkaEventLog({
       brokers: [`127.0.0.1:${port}`],

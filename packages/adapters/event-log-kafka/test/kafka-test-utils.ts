@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Admin, Consumer, MessagesStreamModes, stringDeserializers } from '@platformatic/kafka';
 import { eventLinesOf, SCHEMA_HEADER } from '../src/event-messages.ts';
 
@@ -74,4 +75,26 @@ export async function describeTopics(topics: string[]): Promise<Map<string, { pa
   } finally {
     await admin.close();
   }
+}
+
+/**
+ * A port pair (broker, controller) for a broker a test starts itself. Picked below the kernel's
+ * ephemeral range (32768 and up on Linux), where the outgoing connections of other tests running
+ * at the same time take their local ports: a pair picked there was once taken between the pick
+ * and the broker's bind. Both ports are checked free before they are returned.
+ */
+export async function privateBrokerPorts(): Promise<{ port: number; controllerPort: number }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + 2 * Math.floor(Math.random() * 6_000);
+    if ((await canListen(port)) && (await canListen(port + 1))) return { port, controllerPort: port + 1 };
+  }
+  throw new Error('no free port pair between 20000 and 32000');
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
