@@ -1,6 +1,7 @@
 export * from './errors.ts';
 export * from './config.ts';
 export * from './local-files.ts';
+export * from './events-array-slices.ts';
 export type * from './events.ts';
 export type * from './samples.ts';
 export type * from './ports/warehouse.ts';

@@ -8,7 +8,7 @@ const KEY_LETTERS = new Set(['65', '76', '6e', '74', '73']);
 /**
  * The request body to hand to the event log as the client's bytes, or null when it is safer to
  * serialise the parsed events instead. The embedded store copies each event's payload out of
- * these bytes (the DuckDB adapter's events-array-slices.ts finds the entries), so the bytes must
+ * these bytes (@sluice/core's events-array-slices.ts finds the entries), so the bytes must
  * mean exactly what JSON.parse read: valid UTF-8 (Buffer#toString replaced bad sequences before
  * JSON.parse saw them; DuckDB would refuse them), and an `events` key spelled once and never
  * through \u escapes. The scanner resolves duplicate and escaped keys as JSON.parse does too;

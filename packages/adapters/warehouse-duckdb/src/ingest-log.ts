@@ -1,5 +1,4 @@
-import type { IngestedEvent } from '@sluice/core';
-import { eventSlices } from './events-array-slices.ts';
+import { eventSlices, type IngestedEvent } from '@sluice/core';
 
 /**
  * The staging side of the embedded store (docs/decisions/0005). A group commit goes into ONE

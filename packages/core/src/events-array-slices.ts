@@ -1,7 +1,7 @@
 /*
  * Where each entry of a request body's top-level `events` array lies, as byte offsets into the
- * body, so the materialiser can copy an event's payload out of the staged bytes instead of having
- * DuckDB parse the body and re-serialise every event (docs/decisions/0005, "Later").
+ * body, so a store can copy an event's payload out of the request's bytes instead of serialising
+ * the parsed event again (the DuckDB materialiser: docs/decisions/0005, "Later").
  *
  * The body has already been parsed by JSON.parse, so it is valid JSON: the scanner only tracks
  * strings (with their escapes) and nesting, and never validates. It works on the UTF-8 bytes, so
