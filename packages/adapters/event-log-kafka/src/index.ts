@@ -2,6 +2,7 @@ export { createKafkaEventLog, type KafkaEventLogOptions } from './kafka-event-lo
 export {
   decodeEventMessage,
   decodeQuarantineMessage,
+  encodeEventLineMessages,
   eventLinesOf,
   eventLineMessages,
   eventMessage,

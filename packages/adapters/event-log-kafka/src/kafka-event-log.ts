@@ -1,8 +1,9 @@
-import { Admin, ProduceAcks, Producer, stringSerializers, type BaseOptions, type CompressionAlgorithmValue } from '@platformatic/kafka';
+import { Admin, ProduceAcks, Producer, stringSerializer, type BaseOptions, type CompressionAlgorithmValue, type Serializers } from '@platformatic/kafka';
 import { SluiceError, type AppendBatch, type EventLog } from '@sluice/core';
 import { createGroupCommitEventLog, type GroupCommitObserver } from '@sluice/event-log-embedded';
 import { ensureTopics } from './ensure-topics.ts';
-import { eventLineMessages, quarantineMessage } from './event-messages.ts';
+import { encodeEventLineMessages, quarantineMessage, type OutgoingMessage } from './event-messages.ts';
+import { payloadBytesOf } from './payload-bytes.ts';
 import { splitBySize } from './split-by-size.ts';
 import { describeKafkaError, storageUnavailable, withDeadline } from './storage-unavailable.ts';
 
@@ -65,8 +66,17 @@ const defaults = {
 const retryDelayMs = 500;
 /** Well under the 1 MiB default max.message.bytes of a topic; see splitBySize. */
 const maxRequestBytes = 512 * 1024;
-/** Characters of one message value: at most 384 KiB of UTF-8, so it fits one request. */
+/** Size of one message value (see lineSize): at most 384 KiB of UTF-8, so it fits one request. */
 const maxValueChars = 128 * 1024;
+
+type EventLogProducer = Producer<string, string | Buffer, string, string>;
+/** Keys and headers are text; values are already bytes (event lines) or text (quarantined events). */
+const serializers: Serializers<string, string | Buffer, string, string> = {
+  key: stringSerializer,
+  value: (value) => (typeof value === 'string' ? Buffer.from(value) : value),
+  headerKey: stringSerializer,
+  headerValue: stringSerializer,
+};
 
 /**
  * The scale-out EventLog: accepted events go to one Kafka topic, quarantined ones to another, and a
@@ -97,10 +107,10 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
     retries: Math.max(2, settings.retries),
     retryDelay: retryDelayMs,
   };
-  const newProducer = (lane: number) => new Producer<string, string, string, string>({
+  const newProducer = (lane: number): EventLogProducer => new Producer({
     ...clientOptions,
     clientId: `${settings.clientId}-event-log-${lane}`,
-    serializers: stringSerializers,
+    serializers,
     idempotent: true,
     acks: ProduceAcks.ALL,
     autocreateTopics: false,
@@ -110,9 +120,9 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
 
   await connect(settings, clientOptions, producers);
 
-  async function produce(producer: Producer<string, string, string, string>, batch: AppendBatch): Promise<void> {
-    const messages = [
-      ...eventLineMessages(settings.topic, batch.events, maxValueChars),
+  async function produce(producer: EventLogProducer, batch: AppendBatch): Promise<void> {
+    const messages: Array<OutgoingMessage<string | Buffer>> = [
+      ...encodeEventLineMessages(settings.topic, batch.events, maxValueChars, payloadBytesOf(batch)),
       ...batch.quarantine.map((event) => quarantineMessage(settings.quarantineTopic, event)),
     ];
     // One request after the other: a session's events keep their order, and a failure stops the rest.
@@ -149,7 +159,7 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
 type Settings = typeof defaults & KafkaEventLogOptions;
 
 /** Creates missing topics and registers the idempotent producer, or fails naming the brokers. */
-async function connect(settings: Settings, clientOptions: Omit<BaseOptions, 'clientId'>, producers: Producer<string, string, string, string>[]): Promise<void> {
+async function connect(settings: Settings, clientOptions: Omit<BaseOptions, 'clientId'>, producers: EventLogProducer[]): Promise<void> {
   const admin = new Admin({ ...clientOptions, clientId: `${settings.clientId}-event-log-admin` });
   const deadline = Date.now() + settings.startupTimeoutMs;
   const topics = [settings.topic, settings.quarantineTopic].map((name) => ({

@@ -7,9 +7,9 @@ import type { OutgoingMessage } from './event-messages.ts';
  * request from a single session would otherwise fail forever. A single larger message still goes
  * alone and fails, which is the broker's limit to raise, not something splitting can fix.
  */
-export function splitBySize(messages: readonly OutgoingMessage[], maxBytes: number): OutgoingMessage[][] {
-  const chunks: OutgoingMessage[][] = [];
-  let current: OutgoingMessage[] = [];
+export function splitBySize<M extends OutgoingMessage<string | Buffer>>(messages: readonly M[], maxBytes: number): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
   let currentBytes = 0;
   for (const message of messages) {
     const bytes = approximateSize(message);
@@ -26,7 +26,7 @@ export function splitBySize(messages: readonly OutgoingMessage[], maxBytes: numb
 }
 
 /** Key, value and headers in UTF-8 plus a record's fixed overhead (varints, attributes, timestamps). */
-function approximateSize(message: OutgoingMessage): number {
+function approximateSize(message: OutgoingMessage<string | Buffer>): number {
   let bytes = 24 + Buffer.byteLength(message.value) + (message.key === undefined ? 0 : Buffer.byteLength(message.key));
   for (const [name, value] of Object.entries(message.headers)) bytes += 4 + Buffer.byteLength(name) + Buffer.byteLength(value);
   return bytes;

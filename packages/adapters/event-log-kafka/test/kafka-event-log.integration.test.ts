@@ -81,6 +81,29 @@ describe('Kafka EventLog against a real broker', { skip: skipWithoutKafka }, () 
     }
   });
 
+  test('with the request bodies at hand, lines carry the client bytes and read back as the same records', async () => {
+    const { topic, quarantineTopic } = uniqueTopics();
+    const spliced = await createKafkaEventLog({ brokers: kafkaBrokers, topic, quarantineTopic, partitions: 1 });
+    try {
+      const text = JSON.stringify({ events: [
+        { type: 'generation', text: 'é € 😀 "quoted"', n: [1, 2.5] },
+        'rejected entry',
+        { type: 'generation', lines: 'a\nb' },
+      ] }, null, 2);
+      const entries = (JSON.parse(text) as { events: Array<Record<string, unknown>> }).events;
+      const events = [makeIngestedEvent({ sessionId: 'sess_bytes', payload: entries[0]! }), makeIngestedEvent({ sessionId: 'sess_bytes', payload: entries[2]! })];
+      const other = makeIngestedEvent({ sessionId: 'sess_bytes' });
+      const bodies = [{ json: Buffer.from(text), positions: [0, 2] }, { json: null, positions: [0] }];
+      await spliced.append({ events: [...events, other], quarantine: [], bodies });
+      const read = await readEvents(topic, 3);
+      assert.deepEqual(read.map((m) => JSON.stringify(JSON.parse(m.text))), [...events, other].map((e) => JSON.stringify(e)));
+      assert.deepEqual(read.map((m) => m.line), [0, 1, 2], 'one message, in order');
+      assert.match(read[0]!.text, /"n": \[ {9}1, {9}2\.5 {7}\]/, 'the client bytes, line breaks turned into spaces');
+    } finally {
+      await spliced.close();
+    }
+  });
+
   test('after close, append refuses with SLUICE_ERR_SHUTTING_DOWN', async () => {
     const closing = await createKafkaEventLog({ brokers: kafkaBrokers, ...topics });
     await closing.close();
