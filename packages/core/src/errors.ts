@@ -26,6 +26,7 @@ export const errorCatalogue = {
   // Operator-facing errors (startup, CLI).
   SLUICE_ERR_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
   SLUICE_ERR_INPUT_INVALID: { status: 400, message: 'An input line is not valid' },
+  SLUICE_ERR_STAGING_LOG_CORRUPT: { status: 500, message: 'The embedded staging log is damaged; refusing to start rather than drop acknowledged events' },
   // Curation.
   SLUICE_ERR_RULESET_INVALID: { status: 422, message: 'The ruleset is invalid' },
   SLUICE_ERR_RULESET_NOT_FOUND: { status: 404, message: 'No such ruleset' },

@@ -1,16 +1,16 @@
 import { eventSlices, type IngestedEvent } from '@sluice/core';
 
 /**
- * The staging side of the embedded store (docs/decisions/0005). A group commit goes into ONE
- * `ingest_log` row: the accepted entries of its request bodies as the client's bytes, and a small
+ * What the embedded store stages (docs/decisions/0005, 0010). A group commit goes into ONE
+ * staging-log record (before 0010: one `ingest_log` row): the accepted entries of its request bodies as the client's bytes, and a small
  * JSON `meta` with, per body and per accepted entry, the ingest_seq and envelope computed in JS.
  *
  * `bodies` (format 2) is every accepted entry's bytes, copied out of its request body, separated
  * by 0x1E, with 0x1D between bodies. Neither byte can occur in JSON text (raw control characters
  * are not allowed in strings or as whitespace), so DuckDB splits the column with `string_split`
  * in one linear pass and never parses or re-serialises a payload. Format 1 rows (the whole bodies
- * as a JSON array, positions in the meta) may still be staged by an older version: the
- * materialiser reads those in JS.
+ * as a JSON array, positions in the meta) may still be in the ingest_log table of an older version:
+ * those are read in JS.
  */
 export const INGEST_LOG_FORMAT = 2;
 
@@ -36,13 +36,9 @@ const META_TYPE = JSON.stringify([{
 const ENTRY_SEPARATOR = 0x1e;
 const BODY_SEPARATOR = 0x1d;
 
-/**
- * Turns the format-2 ingest_log rows up to `$1` into events: split `bodies` into bodies and each
- * body into its entries, unnested side by side with the meta arrays (DuckDB zips unnests in one
- * SELECT). Payloads are copied as text: nothing parses or re-serialises them. Rows of
- * another format yield nothing here, so the count check sends them to the JS path.
- */
-export const MATERIALIZE_EVENTS = `
+/** The INSERT that turns split bodies (`body`) and their meta (`m`), zipped by `source`, into events. */
+function materialize(source: string): string {
+  return `
   INSERT INTO events
   SELECT s, id, tn, src, t, make_timestamp(o * 1000), make_timestamp(se * 1000), make_timestamp(r * 1000),
          make_timestamp(ts * 1000), u, a, ss, tr, p, ip, e
@@ -51,15 +47,49 @@ export const MATERIALIZE_EVENTS = `
            unnest(m.s) AS s, unnest(m.id) AS id, unnest(m.t) AS t, unnest(m.o) AS o, unnest(m.se) AS se, unnest(m.ts) AS ts,
            unnest(m.u) AS u, unnest(m.a) AS a, unnest(m.ss) AS ss, unnest(m.tr) AS tr, unnest(m.p) AS p,
            unnest(string_split(body, chr(${ENTRY_SEPARATOR}))) AS e
-    FROM (
-      SELECT unnest(string_split(decode(bodies), chr(${BODY_SEPARATOR}))) AS body, unnest(from_json(meta, '${META_TYPE}')) AS m
-      FROM ingest_log WHERE log_seq <= $1 AND format = ${INGEST_LOG_FORMAT}
-    )
+    FROM (${source})
   )`;
+}
 
-export const INSERT_INGEST_LOG = `INSERT INTO ingest_log (log_seq, events, bodies, meta, format) VALUES ($1, $2, $3, $4, ${INGEST_LOG_FORMAT})`;
+/**
+ * Turns staging-log records into events: `$1` is their bodies joined (a BLOB, 0x1D between
+ * bodies), `$2` their meta arrays joined into one JSON array (also a BLOB: no JS string is made).
+ * DuckDB splits the bodies into entries and unnests them side by side with the meta arrays (it zips
+ * unnests in one SELECT). Payloads are copied as text: nothing parses or re-serialises them.
+ */
+export const MATERIALIZE_EVENTS = materialize(`
+  SELECT unnest(string_split(decode($1::BLOB), chr(${BODY_SEPARATOR}))) AS body, unnest(from_json(decode($2::BLOB), '${META_TYPE}')) AS m`);
 
-/** The `bodies` and `meta` columns of one ingest_log row. */
+/**
+ * The same from the format-2 row `$1` of the ingest_log table, where versions before decision 0010
+ * staged. Rows of another format yield nothing here, so the count check sends them to the JS path.
+ */
+export const MATERIALIZE_INGEST_LOG_ROW = materialize(`
+  SELECT unnest(string_split(decode(bodies), chr(${BODY_SEPARATOR}))) AS body, unnest(from_json(meta, '${META_TYPE}')) AS m
+  FROM ingest_log WHERE log_seq = $1 AND format = ${INGEST_LOG_FORMAT}`);
+
+/** Several records' bodies and meta as the two parameters of MATERIALIZE_EVENTS. */
+export function joinRecords(records: ReadonlyArray<{ bodies: Uint8Array; meta: Uint8Array }>): { bodies: Uint8Array; meta: Uint8Array } {
+  if (records.length === 1) return { bodies: records[0]!.bodies, meta: records[0]!.meta };
+  const bodies: Uint8Array[] = [];
+  const meta: Uint8Array[] = [OPEN_BRACKET];
+  records.forEach((record, i) => {
+    if (i > 0) bodies.push(BODY_SEPARATOR_BYTES);
+    bodies.push(record.bodies);
+    if (i > 0) meta.push(COMMA);
+    // Each meta is a JSON array `[…]` (JSON.stringify output): keep what is between the brackets.
+    meta.push(record.meta.subarray(1, record.meta.length - 1));
+  });
+  meta.push(CLOSE_BRACKET);
+  return { bodies: Buffer.concat(bodies), meta: Buffer.concat(meta) };
+}
+
+const BODY_SEPARATOR_BYTES = Uint8Array.of(0x1d);
+const OPEN_BRACKET = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_BRACKET = Buffer.from(']');
+
+/** The `bodies` and `meta` of one staging-log record (once an ingest_log row). */
 export function ingestLogRow(bodies: readonly StagedBody[]): { bodies: Buffer; meta: string; events: number } {
   const texts = bodies.map(entryTexts);
   let size = 0;

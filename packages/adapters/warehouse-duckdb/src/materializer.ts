@@ -1,22 +1,29 @@
 import { SluiceError } from '@sluice/core';
+import { blobValue } from '@duckdb/node-api';
 import type { CheckpointPolicy } from './checkpoints.ts';
 import type { DuckDbDatabase } from './database.ts';
 import { eventRow, INSERT_EVENTS } from './event-insert.ts';
-import { eventsOfIngestLogRow, MATERIALIZE_EVENTS } from './ingest-log.ts';
+import { eventsOfIngestLogRow, INGEST_LOG_FORMAT, joinRecords, MATERIALIZE_EVENTS } from './ingest-log.ts';
+import { isDataRefused, MaterializeMismatch } from './materialize-errors.ts';
+import type { RecordRef, StagingLog } from './staging-log.ts';
+import type { StagingRecord } from './staging-record.ts';
+
+/** The mark committed with every materialising transaction: records up to it are in `events`. */
+export const SET_MATERIALIZED_SEQ = 'UPDATE staging_log_mark SET materialized_seq = $1';
 
 export interface MaterializerOptions {
-  /** Most events turned into `events` rows per transaction (at least one ingest_log row). */
+  /** Most events turned into `events` rows per transaction (at least one record). */
   batchEvents: number;
-  /** Below this backlog, steps run only once the writer has been idle for `idleMs`. */
+  /** Below this backlog (and below `batchEvents`), steps run only once the writer has been idle for `idleMs`. */
   urgentEvents: number;
   idleMs: number;
   checkpoints: CheckpointPolicy;
 }
 
 export interface Materializer {
-  /** Registers a committed ingest_log row (its bodies' size in bytes); the background loop picks it up. */
-  staged(logSeq: number, events: number, bytes: number): void;
-  /** Acknowledged events still waiting in ingest_log. */
+  /** Registers a record synced to the staging log; the background loop picks it up. */
+  staged(record: RecordRef): void;
+  /** Acknowledged events still waiting in the staging log. */
   pendingEvents(): number;
   /** Resolves once every row staged before the call is in `events` (cheap when none is pending). */
   catchUp(): Promise<void>;
@@ -26,15 +33,15 @@ export interface Materializer {
 }
 
 /**
- * Moves acknowledged events from ingest_log into `events` inside DuckDB (docs/decisions/0005). Each
- * step is ONE transaction that inserts the events of the oldest rows and deletes those rows, so a
- * crash at any point leaves every event exactly once: still staged, or materialised. Steps go
- * through the same serialized writer as the group commits, so a step delays the next commit by at
- * most one step. Acknowledging comes first: steps run when the writer has been idle for a moment,
- * when the backlog reaches `urgentEvents`, or when a reader waits in `catchUp`.
+ * Moves acknowledged events from the staging log into `events` (docs/decisions/0005, 0010). Each
+ * step is ONE DuckDB transaction that inserts the events of the oldest records and sets the mark
+ * (`staging_log_mark`) to the last of them, so a crash at any point leaves every event exactly
+ * once: still after the mark (replayed at open), or materialised. Segment files are deleted only
+ * after that commit. Steps run once `batchEvents` are pending, when the writer has been idle for a
+ * moment, when the backlog reaches `urgentEvents`, or when a reader waits in `catchUp`.
  */
-export function createMaterializer(db: DuckDbDatabase, options: MaterializerOptions): Materializer {
-  const pending: Array<{ logSeq: number; events: number; bytes: number }> = [];
+export function createMaterializer(db: DuckDbDatabase, log: StagingLog, options: MaterializerOptions): Materializer {
+  const pending: RecordRef[] = [];
   let pendingEvents = 0;
   let loop: Promise<void> | null = null;
   let stopped = false;
@@ -42,7 +49,7 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
   let materializedEvents = 0;
   let busyMs = 0;
   let readersWaiting = 0;
-  /** Ends the loop's wait for an idle writer early: a reader arrived, or stop(). */
+  /** Ends the loop's wait for an idle writer early: enough is pending, a reader arrived, or stop(). */
   let wake: (() => void) | null = null;
 
   function napUntilWoken(ms: number): Promise<void> {
@@ -57,57 +64,57 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
     });
   }
 
-  /** `limit` 0: exactly one row. */
+  /** `limit` 0: exactly one record. */
   async function step(limit = options.batchEvents): Promise<void> {
-    let upTo = 0;
     let events = 0;
-    let rows = 0;
+    let count = 0;
     let bytes = 0;
-    for (const row of pending) {
-      if (rows > 0 && events + row.events > limit) break;
-      upTo = row.logSeq;
-      events += row.events;
-      bytes += row.bytes;
-      rows++;
+    for (const ref of pending) {
+      if (count > 0 && events + ref.events > limit) break;
+      events += ref.events;
+      bytes += ref.bytes;
+      count++;
     }
+    const refs = pending.slice(0, count);
+    const upTo = refs.at(-1)!.seq;
     const started = performance.now();
+    const records = await log.read(refs);
     const ok = await db.transaction(async () => {
-      const inserted = await db.run(MATERIALIZE_EVENTS, [upTo]);
+      const joined = joinRecords(records);
+      const inserted = await db.run(MATERIALIZE_EVENTS, [blobValue(joined.bodies), blobValue(joined.meta)]);
       // A body DuckDB's JSON reader sees differently from JSON.parse would not line up with its
-      // meta: roll back and let the JS path below take those rows one by one.
+      // meta: roll back and let the JS path below take those records one by one.
       if (inserted !== events) throw new MaterializeMismatch(`${inserted} events materialised, ${events} expected`);
-      await db.run('DELETE FROM ingest_log WHERE log_seq <= $1', [upTo]);
+      await db.run(SET_MATERIALIZED_SEQ, [upTo]);
       return true;
     }).catch((error: unknown) => {
-      if (error instanceof MaterializeMismatch || isInvalidInput(error)) return false;
+      if (isDataRefused(error)) return false;
       throw error;
     });
     if (!ok) {
-      if (rows > 1) {
-        // Narrow down: one row per step, so only the offending row takes the slow path.
-        for (let i = 0; i < rows; i++) await step(0);
+      if (count > 1) {
+        // Narrow down: one record per step, so only the offending one takes the slow path.
+        for (let i = 0; i < count; i++) await step(0);
         return;
       }
-      await materializeInJs(upTo);
+      await materializeInJs(records[0]!);
     }
     busyMs += performance.now() - started;
-    pending.splice(0, rows);
+    pending.splice(0, count);
     pendingEvents -= events;
     materializedEvents += events;
+    await log.release(upTo);
     options.checkpoints.wrote(bytes);
     options.checkpoints.maybeCheckpoint(pending.length === 0);
   }
 
-  /** The fallback and the reader of older formats: parse the row in JS (JSON.parse semantics) and insert directly. */
-  async function materializeInJs(logSeq: number): Promise<void> {
+  /** The fallback: parse the record in JS (JSON.parse semantics) and insert its events directly, with the mark. */
+  async function materializeInJs(record: StagingRecord): Promise<void> {
+    const rows = eventsOfIngestLogRow(INGEST_LOG_FORMAT, record.bodies, record.meta.toString('utf8'))
+      .map((e) => eventRow(e.event, e.seq, e.payload));
     await db.transaction(async () => {
-      const [row] = await db.writeQuery<{ format: number; bodies: Uint8Array; meta: string }>(
-        'SELECT format, bodies, meta FROM ingest_log WHERE log_seq = $1', [logSeq]);
-      if (row) {
-        const rows = eventsOfIngestLogRow(row.format, row.bodies, row.meta).map((e) => eventRow(e.event, e.seq, e.payload));
-        if (rows.length > 0) await db.run(INSERT_EVENTS, [JSON.stringify(rows)]);
-      }
-      await db.run('DELETE FROM ingest_log WHERE log_seq = $1', [logSeq]);
+      if (rows.length > 0) await db.run(INSERT_EVENTS, [JSON.stringify(rows)]);
+      await db.run(SET_MATERIALIZED_SEQ, [record.seq]);
     });
   }
 
@@ -116,7 +123,8 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
       try {
         while (pending.length > 0 && !stopped) {
           const idle = db.writerIdleMs();
-          if (readersWaiting === 0 && pendingEvents < options.urgentEvents && idle < options.idleMs) {
+          const enough = pendingEvents >= Math.min(options.urgentEvents, options.batchEvents);
+          if (readersWaiting === 0 && !enough && idle < options.idleMs) {
             await napUntilWoken(options.idleMs - idle);
             continue;
           }
@@ -133,19 +141,21 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
   }
 
   return {
-    staged(logSeq, events, bytes) {
-      pending.push({ logSeq, events, bytes });
-      pendingEvents += events;
-      if (!stopped) void ensureRunning();
+    staged(record) {
+      pending.push(record);
+      pendingEvents += record.events;
+      if (stopped) return;
+      if (pendingEvents >= Math.min(options.urgentEvents, options.batchEvents)) wake?.();
+      void ensureRunning();
     },
     pendingEvents: () => pendingEvents,
     async catchUp() {
-      const target = pending.at(-1)?.logSeq;
+      const target = pending.at(-1)?.seq;
       if (target === undefined) return;
       readersWaiting++;
       wake?.();
       try {
-        while ((pending[0]?.logSeq ?? Infinity) <= target) {
+        while ((pending[0]?.seq ?? Infinity) <= target) {
           if (stopped) throw new SluiceError('SLUICE_ERR_SHUTTING_DOWN');
           await ensureRunning();
           if (failure) throw failure;
@@ -162,12 +172,3 @@ export function createMaterializer(db: DuckDbDatabase, options: MaterializerOpti
     stats: () => ({ materializedEvents, busyMs }),
   };
 }
-
-class MaterializeMismatch extends Error {}
-
-/** DuckDB's "Invalid Input Error" (malformed JSON, bad UTF-8): the data, not the engine. */
-function isInvalidInput(error: unknown): boolean {
-  const cause = error instanceof SluiceError ? error.cause : error;
-  return cause instanceof Error && /Invalid Input Error|Conversion Error/.test(cause.message);
-}
-

@@ -133,4 +133,16 @@ export const migrations: ReadonlyArray<{ id: number; name: string; sql: string }
       ALTER TABLE events ALTER payload TYPE VARCHAR;
     `,
   },
+  {
+    id: 7,
+    name: 'staging log in files: the mark of what is materialised',
+    // Acknowledged bodies are staged in an append-only file log beside the database; each
+    // materialising transaction sets this mark to the last record it inserted, so a crash never
+    // materialises a record twice or skips one. ingest_log stays for rows of older versions,
+    // materialised at open. docs/decisions/0010.
+    sql: `
+      CREATE TABLE staging_log_mark (materialized_seq BIGINT NOT NULL);
+      INSERT INTO staging_log_mark VALUES (0);
+    `,
+  },
 ];

@@ -2,19 +2,30 @@ import {
   SluiceError, type AppendBatch, type AppendOutcome, type CurationStore, type EventQuery, type IngestedEvent, type QuarantineQuery,
   type ReceivedBody, type StoredEvent, type StoredQuarantinedEvent, type Warehouse,
 } from '@sluice/core';
-import { blobValue } from '@duckdb/node-api';
 import { createDuckDbCurationStore } from './curation-store.ts';
 import { DuckDbDatabase, type Params, type Row } from './database.ts';
 import { eventRow, INSERT_EVENTS, INSERT_QUARANTINE, quarantineRow } from './event-insert.ts';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
-import { INSERT_INGEST_LOG, ingestLogRow, sharesBodyFields, type StagedBody } from './ingest-log.ts';
+import { ingestLogRow, sharesBodyFields, type StagedBody } from './ingest-log.ts';
 import { backstopBytes, createCheckpointPolicy, parseByteSize } from './checkpoints.ts';
+import { materializeLegacyIngestLog } from './legacy-ingest-log.ts';
 import { createMaterializer } from './materializer.ts';
+import { openStagingLog } from './staging-log.ts';
 import { UuidSet } from './uuid-set.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface DuckDbWarehouseOptions {
   /** A file path, or ':memory:' for tests that need no durability. */
   path: string;
+  /**
+   * The directory of the staging log that acknowledges ingest (docs/decisions/0010); default
+   * `<path>.staging-log`, or a temporary directory removed at close for ':memory:'.
+   */
+  stagingLogDir?: string;
+  /** Size at which the staging log starts a new segment file (default 64 MiB). */
+  stagingSegmentBytes?: number;
   checkpointThreshold?: string;
   /** Staged events not yet materialised beyond which `append` refuses with SLUICE_ERR_QUEUE_FULL. */
   maxPendingEvents?: number;
@@ -46,19 +57,23 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
   const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: `${Math.ceil(backstopBytes(checkpointBytes) / 2 ** 20)}MiB` });
   const checkpoints = createCheckpointPolicy(db, checkpointBytes);
   const maxPendingEvents = options.maxPendingEvents ?? 1_000_000;
-  const materializer = createMaterializer(db, {
+  // Whatever a previous process acknowledged and did not materialise goes into `events` first,
+  // so the ids and sequences below are read from one table: rows of the ingest_log table (versions
+  // before decision 0010), then the staging log's records after the mark.
+  await materializeLegacyIngestLog(db);
+  const temporaryDir = options.stagingLogDir === undefined && options.path === ':memory:' ? await mkdtemp(join(tmpdir(), 'sluice-staging-')) : null;
+  const [mark] = await db.query<{ seq: number }>('SELECT materialized_seq::DOUBLE AS seq FROM staging_log_mark');
+  const { log, pending } = await openStagingLog(options.stagingLogDir ?? temporaryDir ?? `${options.path}.staging-log`, {
+    materializedSeq: mark?.seq ?? 0, segmentBytes: options.stagingSegmentBytes ?? 64 * 2 ** 20,
+  });
+  const materializer = createMaterializer(db, log, {
     batchEvents: options.materializeBatchEvents ?? 10_000,
     urgentEvents: options.materializeUrgentEvents ?? maxPendingEvents / 2,
     idleMs: options.materializeIdleMs ?? 20,
     checkpoints,
   });
-  // Whatever a previous process acknowledged and did not materialise goes into `events` first,
-  // so the ids and sequences below are read from one table.
-  const staged = await db.query<{ log_seq: number; events: number; bytes: number }>(
-    'SELECT log_seq::DOUBLE AS log_seq, events, octet_length(bodies)::DOUBLE AS bytes FROM ingest_log ORDER BY log_seq');
-  for (const row of staged) materializer.staged(row.log_seq, row.events, row.bytes);
+  for (const record of pending) materializer.staged(record);
   await materializer.catchUp();
-  let lastLogSeq = staged.at(-1)?.log_seq ?? 0;
 
   let storedIdsLoad: Promise<Map<string, UuidSet>> | null = null;
   const loadStoredIds = (): Promise<Map<string, UuidSet>> => (storedIdsLoad ??= readStoredIds(db));
@@ -77,6 +92,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     // Fresh events get their ingest_seq now, in order. Those that came with their request body are
     // staged as the client's bytes; the others are inserted into `events` directly.
     const stagedBodies: StagedBody[] = [];
+    const directEvents: IngestedEvent[] = [];
     const directRows: Array<Record<string, unknown>> = [];
     let seq = lastEventSeq;
     let index = 0;
@@ -92,7 +108,10 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
       if (body.json !== null && stageable) {
         if (entries.length > 0) stagedBodies.push({ json: body.json, entries });
       } else {
-        for (const e of entries) directRows.push(eventRow(e.event, e.seq, e.event.payload));
+        for (const e of entries) {
+          directEvents.push(e.event);
+          directRows.push(eventRow(e.event, e.seq, e.event.payload));
+        }
       }
     }
     const stagedEvents = stagedBodies.reduce((n, b) => n + b.entries.length, 0);
@@ -102,40 +121,38 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
         { details: { pending_events: pendingEvents } });
     }
 
+    if (stagedEvents > 0) {
+      // One write and one fdatasync; from here on these events are durable. The sequence moves
+      // past every number handed out above even if the DuckDB part below fails: none is reused.
+      const row = ingestLogRow(stagedBodies);
+      const record = await log.append(row.events, row.bodies, Buffer.from(row.meta));
+      lastEventSeq = seq;
+      for (const body of stagedBodies) for (const { event } of body.entries) idsOf(storedIds, event.tenant, event.source).add(event.eventId);
+      materializer.staged(record);
+    }
+
     const quarantineRows = batch.quarantine.map((q, i) => quarantineRow(q, lastQuarantineSeq + 1 + i));
     const writes: Array<[string, Params]> = [];
-    const logSeq = lastLogSeq + 1;
     let bytes = 0;
-    let stagedBytes = 0;
-    if (stagedEvents > 0) {
-      const row = ingestLogRow(stagedBodies);
-      stagedBytes = row.bodies.length;
-      bytes += row.bodies.length + row.meta.length;
-      writes.push([INSERT_INGEST_LOG, [logSeq, row.events, blobValue(row.bodies), row.meta]]);
-    }
     for (const [sql, rows] of [[INSERT_EVENTS, directRows], [INSERT_QUARANTINE, quarantineRows]] as const) {
       if (rows.length === 0) continue;
       const json = JSON.stringify(rows);
       bytes += json.length;
       writes.push([sql, [json]]);
     }
-    // One statement is its own transaction: skip BEGIN / COMMIT (two round trips to DuckDB's
-    // thread per commit) unless several tables are written.
-    await db.transaction(async () => {
-      for (const [sql, params] of writes) await db.run(sql, params);
-    }, { implicit: writes.length === 1 });
-    // Only a committed batch advances the sequences and the id index.
-    lastEventSeq = seq;
-    lastQuarantineSeq += quarantineRows.length;
-    for (let i = 0; i < batch.events.length; i++) {
-      if (!duplicate[i]) idsOf(storedIds, batch.events[i]!.tenant, batch.events[i]!.source).add(batch.events[i]!.eventId);
+    if (writes.length > 0) {
+      // One statement is its own transaction: skip BEGIN / COMMIT (two round trips to DuckDB's
+      // thread per commit) unless several tables are written.
+      await db.transaction(async () => {
+        for (const [sql, params] of writes) await db.run(sql, params);
+      }, { implicit: writes.length === 1 });
+      // Only a committed batch advances the sequences and the id index.
+      lastEventSeq = seq;
+      lastQuarantineSeq += quarantineRows.length;
+      for (const event of directEvents) idsOf(storedIds, event.tenant, event.source).add(event.eventId);
+      checkpoints.wrote(bytes);
+      checkpoints.maybeCheckpoint(materializer.pendingEvents() === 0);
     }
-    if (stagedEvents > 0) {
-      lastLogSeq = logSeq;
-      materializer.staged(logSeq, stagedEvents, stagedBytes);
-    }
-    checkpoints.wrote(bytes);
-    checkpoints.maybeCheckpoint(materializer.pendingEvents() === 0);
     return { duplicate };
   }
 
@@ -184,7 +201,9 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     materialization: () => ({ pendingEvents: materializer.pendingEvents(), ...materializer.stats() }),
     async close() {
       await materializer.stop();
+      await log.close();
       await db.close();
+      if (temporaryDir) await rm(temporaryDir, { recursive: true, force: true });
     },
   };
 }

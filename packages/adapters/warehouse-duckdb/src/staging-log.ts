@@ -1,0 +1,133 @@
+import { SluiceError } from '@sluice/core';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { decodeRecord, encodeRecord, type StagingRecord } from './staging-record.ts';
+import { recoverSegments, segmentPath, type RecordRef, type Segment } from './staging-recovery.ts';
+
+export type { RecordRef } from './staging-recovery.ts';
+
+/**
+ * The append-only file log that acknowledges embedded ingest (docs/decisions/0010): one write and
+ * one fdatasync per group commit, in segment files under `dir` that roll at `segmentBytes` and are
+ * deleted once the materialiser has committed all their events (with the mark, in DuckDB).
+ */
+export interface StagingLog {
+  /** Appends one record and resolves once it is on disk (fdatasync returned): only then may the caller acknowledge. */
+  append(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef>;
+  /** Reads records back (intact, in order); consecutive records of a segment take one read. */
+  read(refs: readonly RecordRef[]): Promise<StagingRecord[]>;
+  /** Deletes the segments whose records all have seq ≤ `seq` (except the one being appended to). */
+  release(seq: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openStagingLog(dir: string, options: { materializedSeq: number; segmentBytes: number }): Promise<{ log: StagingLog; pending: RecordRef[] }> {
+  const recovered = await recoverSegments(dir, options.materializedSeq);
+  const segments = recovered.segments;
+  const handles = new Map<Segment, FileHandle>();
+  let lastSeq = recovered.lastSeq;
+  let active: Segment | null = segments.at(-1) ?? null;
+  /** Appends run one after another: each write starts where the synced previous one ended. */
+  let tail: Promise<unknown> = Promise.resolve();
+  /** After a failed fdatasync the file's state is unknown: refuse every further append. */
+  let broken: unknown = null;
+
+  async function handleOf(segment: Segment): Promise<FileHandle> {
+    let handle = handles.get(segment);
+    if (!handle) handles.set(segment, (handle = await open(segment.path, 'r+')));
+    return handle;
+  }
+
+  async function roll(firstSeq: number): Promise<Segment> {
+    const segment: Segment = { path: segmentPath(dir, firstSeq), firstSeq, lastSeq: firstSeq - 1, size: 0 };
+    handles.set(segment, await open(segment.path, 'wx+'));
+    // The new file's directory entry must survive a crash too.
+    const directory = await open(dir, 'r');
+    try { await directory.sync(); } finally { await directory.close(); }
+    segments.push(segment);
+    return segment;
+  }
+
+  async function write(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef> {
+    if (broken) throw unavailable('an earlier write to the staging log failed', broken);
+    const seq = lastSeq + 1;
+    const { chunks, size } = encodeRecord({ seq, events, bodies, meta });
+    if (!active || (active.size > 0 && active.size + size > options.segmentBytes)) active = await roll(seq);
+    const segment = active;
+    const handle = await handleOf(segment);
+    const offset = segment.size;
+    try {
+      const { bytesWritten } = await handle.writev(chunks, offset);
+      if (bytesWritten !== size) throw new Error(`short write: ${bytesWritten} of ${size} bytes`);
+    } catch (error) {
+      // Cut the partial record off so the next append starts at a record boundary.
+      await handle.truncate(offset).catch((truncateError: unknown) => { broken = truncateError; });
+      throw unavailable('cannot write the staging log', error);
+    }
+    try {
+      await handle.datasync();
+    } catch (error) {
+      broken = error;
+      throw unavailable('cannot sync the staging log', error);
+    }
+    segment.size = offset + size;
+    segment.lastSeq = seq;
+    lastSeq = seq;
+    return { seq, events, bytes: bodies.length, segment, offset, size };
+  }
+
+  async function readRun(run: readonly RecordRef[]): Promise<StagingRecord[]> {
+    const first = run[0]!;
+    const last = run.at(-1)!;
+    const length = last.offset + last.size - first.offset;
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await (await handleOf(first.segment)).read(buffer, 0, length, first.offset);
+    return run.map((ref) => {
+      const decoded = bytesRead === length ? decodeRecord(buffer, ref.offset - first.offset) : { fault: 'short' as const };
+      if ('fault' in decoded || decoded.record.seq !== ref.seq) {
+        throw new SluiceError('SLUICE_ERR_STAGING_LOG_CORRUPT', `the staging log ${ref.segment.path} changed under the server at byte ${ref.offset}`,
+          { details: { file: ref.segment.path, offset: ref.offset } });
+      }
+      return decoded.record;
+    });
+  }
+
+  const log: StagingLog = {
+    append(events, bodies, meta) {
+      const result = tail.then(() => write(events, bodies, meta));
+      tail = result.catch(() => undefined);
+      return result;
+    },
+    async read(refs) {
+      const records: StagingRecord[] = [];
+      let run: RecordRef[] = [];
+      for (const ref of refs) {
+        const previous = run.at(-1);
+        if (previous && (previous.segment !== ref.segment || previous.offset + previous.size !== ref.offset)) {
+          records.push(...await readRun(run));
+          run = [];
+        }
+        run.push(ref);
+      }
+      if (run.length > 0) records.push(...await readRun(run));
+      return records;
+    },
+    async release(seq) {
+      while (segments.length > 0 && segments[0] !== active && segments[0]!.lastSeq <= seq) {
+        const segment = segments.shift()!;
+        await handles.get(segment)?.close();
+        handles.delete(segment);
+        await unlink(segment.path);
+      }
+    },
+    async close() {
+      await tail;
+      for (const handle of handles.values()) await handle.close();
+      handles.clear();
+    },
+  };
+  return { log, pending: recovered.pending };
+}
+
+function unavailable(message: string, cause: unknown): SluiceError {
+  return new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', `${message}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+}

@@ -1,0 +1,131 @@
+import { SluiceError } from '@sluice/core';
+import assert from 'node:assert/strict';
+import { appendFile, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
+import { stagedBatch } from './helpers/staged-batches.ts';
+
+/** The materialiser never runs on its own: records stay in the staging log until a read or the next open. */
+const HELD: Partial<DuckDbWarehouseOptions> = { materializeIdleMs: 3_600_000, materializeUrgentEvents: Infinity };
+
+async function withDir(body: (path: string, logDir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-staging-log-'));
+  try {
+    const path = join(dir, 'w.duckdb');
+    await body(path, `${path}.staging-log`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Stages `batches` batches of `size` events with the materialiser held back, closes, and returns the event ids. */
+async function stageAndClose(path: string, batches: number, size: number, options: Partial<DuckDbWarehouseOptions> = {}): Promise<string[]> {
+  const warehouse = await createDuckDbWarehouse({ path, ...HELD, ...options });
+  const ids: string[] = [];
+  try {
+    for (let i = 0; i < batches; i++) {
+      const batch = stagedBatch(size);
+      await warehouse.append(batch);
+      ids.push(...batch.events.map((e) => e.eventId));
+    }
+    assert.equal(warehouse.materialization().pendingEvents, batches * size);
+  } finally {
+    await warehouse.close();
+  }
+  return ids;
+}
+
+async function storedIds(path: string): Promise<string[]> {
+  const warehouse = await createDuckDbWarehouse({ path, ...HELD });
+  try {
+    assert.equal(warehouse.materialization().pendingEvents, 0, 'open materialises everything staged');
+    return (await warehouse.listEvents({ limit: 10_000 })).map((e) => e.eventId);
+  } finally {
+    await warehouse.close();
+  }
+}
+
+async function segments(logDir: string): Promise<string[]> {
+  return (await readdir(logDir)).filter((name) => name.endsWith('.log')).sort();
+}
+
+describe('DuckDB staging log files (docs/decisions/0010)', () => {
+  test('a restart replays every staged record into events once, and new records continue after them', () => withDir(async (path) => {
+    const first = await stageAndClose(path, 3, 20);
+    const second = await stageAndClose(path, 1, 20);
+    const stored = await storedIds(path);
+    assert.deepEqual(stored, [...first, ...second]);
+    const warehouse = await createDuckDbWarehouse({ path, ...HELD });
+    try {
+      assert.deepEqual((await warehouse.listEvents({ limit: 100 })).map((e) => e.ingestSeq), stored.map((_, i) => i + 1));
+    } finally {
+      await warehouse.close();
+    }
+  }));
+
+  for (const [name, tail] of [
+    ['a record cut short', (record: Buffer) => record.subarray(0, record.length - 100)],
+    ['a header cut short', (record: Buffer) => record.subarray(0, 7)],
+    ['zeros (the size reached the disk, the data did not)', (record: Buffer) => Buffer.alloc(record.length)],
+    ['a whole-length record whose bytes are wrong', (record: Buffer) => Buffer.from(record).fill(0x41, 40)],
+  ] as const) {
+    test(`a torn last write (${name}) was never acknowledged: truncated at open, nothing else lost`, () => withDir(async (path, logDir) => {
+      const ids = await stageAndClose(path, 2, 10);
+      const [segment] = await segments(logDir);
+      const file = join(logDir, segment!);
+      const bytes = await readFile(file);
+      const firstRecord = bytes.subarray(0, 12 + bytes.readUInt32LE(4));
+      await appendFile(file, tail(firstRecord));
+      assert.deepEqual(await storedIds(path), ids);
+      assert.equal((await stat(file)).size, bytes.length, 'the torn tail is gone');
+    }));
+  }
+
+  test('a damaged record inside the log is refused with SLUICE_ERR_STAGING_LOG_CORRUPT, never dropped', () => withDir(async (path, logDir) => {
+    await stageAndClose(path, 3, 10);
+    const [segment] = await segments(logDir);
+    const file = join(logDir, segment!);
+    const bytes = await readFile(file);
+    bytes[100] = bytes[100]! ^ 0xff; // inside the first record's bodies
+    await writeFile(file, bytes);
+    await assert.rejects(createDuckDbWarehouse({ path }), (error: unknown) =>
+      error instanceof SluiceError && error.code === 'SLUICE_ERR_STAGING_LOG_CORRUPT' && error.details?.offset === 0 && error.details.fault === 'crc');
+    // Nothing was dropped: the file is as it was.
+    assert.deepEqual(await readFile(file), bytes);
+  }));
+
+  test('a missing segment (a gap in the seqs) is refused too', () => withDir(async (path, logDir) => {
+    await stageAndClose(path, 3, 10, { stagingSegmentBytes: 1 });
+    const names = await segments(logDir);
+    assert.equal(names.length, 3, 'one record per segment');
+    await rm(join(logDir, names[1]!));
+    await assert.rejects(createDuckDbWarehouse({ path }), (error: unknown) =>
+      error instanceof SluiceError && error.code === 'SLUICE_ERR_STAGING_LOG_CORRUPT');
+  }));
+
+  test('a crash after the materialising commit but before segments are deleted stores nothing twice', () => withDir(async (path, logDir) => {
+    const ids = await stageAndClose(path, 3, 10, { stagingSegmentBytes: 1 });
+    const names = await segments(logDir);
+    for (const name of names) await copyFile(join(logDir, name), join(logDir, `${name}.copy`));
+    // Open materialises all three records; the mark moves with them and the files go away.
+    assert.deepEqual(await storedIds(path), ids);
+    // As if the process had died right after the commit: the segments are back.
+    for (const name of names) await copyFile(join(logDir, `${name}.copy`), join(logDir, name));
+    assert.deepEqual(await storedIds(path), ids, 'each event once');
+    assert.deepEqual(await segments(logDir), [], 'wholly materialised segments are deleted at open');
+  }));
+
+  test('segments roll at their size bound and are deleted once materialised', () => withDir(async (path, logDir) => {
+    const warehouse = await createDuckDbWarehouse({ path, ...HELD, stagingSegmentBytes: 1 });
+    try {
+      for (let i = 0; i < 4; i++) await warehouse.append(stagedBatch(5));
+      assert.equal((await segments(logDir)).length, 4);
+      assert.equal((await warehouse.listEvents({ limit: 100 })).length, 20);
+      assert.equal((await segments(logDir)).length, 1, 'only the segment being appended to is left');
+    } finally {
+      await warehouse.close();
+    }
+  }));
+});
