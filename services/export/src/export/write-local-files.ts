@@ -17,18 +17,25 @@ export interface LocalFile {
   split?: string;
 }
 
+/** Whether a config has a column that reads `split_index`: only then is it computed (a window over the rows). */
+export function numbersRows(format: ExportFormat): boolean {
+  return format.fileType === 'parquet' && Object.values(format.select).some((sql) => /\bsplit_index\b/.test(sql));
+}
+
 /**
  * The rows of one config's split, as a relation further conditions can be ANDed to (and then
- * `ORDER BY rn`). split_index numbers them in rn order, before any shard's rn range applies.
+ * `ORDER BY rn`). When the config reads it (numbersRows), split_index numbers them in rn order,
+ * before any condition ANDed to it applies.
  */
-export function configRows(format: Pick<ExportFormat, 'where'>, split: string): string {
-  return `(SELECT *, row_number() OVER (ORDER BY rn) - 1 AS split_index FROM samples WHERE split = ${sqlString(split)} AND (${format.where})) WHERE true`;
+export function configRows(format: ExportFormat, split: string): string {
+  const rows = `samples WHERE split = ${sqlString(split)} AND (${format.where})`;
+  return numbersRows(format) ? `(SELECT *, row_number() OVER (ORDER BY rn) - 1 AS split_index FROM ${rows}) WHERE true` : rows;
 }
 
 /** The rows of configRows with `rn` in first..last, whose first row is number `start` of the split. */
-export function configRowsSlice(format: Pick<ExportFormat, 'where'>, split: string, first: number, last: number, start: number): string {
-  return `(SELECT *, row_number() OVER (ORDER BY rn) - 1 + ${start} AS split_index FROM samples
-    WHERE split = ${sqlString(split)} AND (${format.where}) AND rn BETWEEN ${first} AND ${last}) WHERE true`;
+export function configRowsSlice(format: ExportFormat, split: string, first: number, last: number, start: number): string {
+  const rows = `samples WHERE split = ${sqlString(split)} AND (${format.where}) AND rn BETWEEN ${first} AND ${last}`;
+  return numbersRows(format) ? `(SELECT *, row_number() OVER (ORDER BY rn) - 1 + ${start} AS split_index FROM ${rows}) WHERE true` : rows;
 }
 
 export async function fileDigest(path: string): Promise<{ bytes: number; sha256: string }> {
@@ -71,7 +78,7 @@ export async function writeLocalFiles(
     for (const shard of shards) {
       const file: LocalFile = {
         path: `data/${format.name}/${shard.fileName}`, localPath: shard.localPath, rows: shard.rows, config: format.name, split,
-        ...(await fileDigest(shard.localPath)),
+        bytes: shard.bytes, sha256: shard.sha256,
       };
       files.push(file);
       onFile?.(file);

@@ -1,3 +1,4 @@
+import { hashFile } from '@sluice/core';
 import { join } from 'node:path';
 import { sqlPath, type EngineConnection } from './export-engine.ts';
 import type { LocalShard } from './parquet-shards.ts';
@@ -26,8 +27,10 @@ export async function writeJsonlShards(
     const shards: LocalShard[] = [];
     for (const [i, range] of ranges.entries()) {
       const fileName = shardFileName(split, i, ranges.length, 'jsonl');
-      await copyLines(engine, `${rows.from} AND rn BETWEEN ${range.first} AND ${range.last}`, join(workDir, fileName));
-      shards.push({ fileName, localPath: join(workDir, fileName), rows: range.rows });
+      const localPath = join(workDir, fileName);
+      await copyLines(engine, `${rows.from} AND rn BETWEEN ${range.first} AND ${range.last}`, localPath);
+      const { size, sha256 } = await hashFile(localPath);
+      shards.push({ fileName, localPath, rows: range.rows, bytes: size, sha256 });
     }
     return shards;
   } finally {

@@ -1,4 +1,5 @@
-import { open, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { ThriftReader, ThriftWriter, type ThriftField, type ThriftValue } from './thrift-compact.ts';
 
 const MAGIC = Buffer.from('PAR1');
@@ -63,43 +64,92 @@ function movedRowGroups(piece: Piece, by: bigint, firstOrdinal: number): ThriftV
   });
 }
 
+/** Size and SHA-256 of a file, as the manifest lists it. */
+export interface FileDigest {
+  bytes: number;
+  sha256: string;
+}
+
 /**
  * Joins Parquet files of the same schema, written one after another from consecutive rows, into
  * one file without decoding a page: the pieces' column chunks are copied as they are, and one
  * footer — the first piece's, with every row group and the total row count — points at them.
  * The result depends only on the pieces' bytes, so pieces written side by side give the same file
  * as pieces written in turn.
+ *
+ * Pieces are appended in order as they become ready (a file's first pieces are copied while its
+ * last ones are still being written), and the file is hashed as it is written, so it is never
+ * read back to be listed in the manifest.
  */
-export async function concatParquet(pieces: readonly string[], to: string): Promise<void> {
-  const out = await open(to, 'w');
-  try {
-    await out.write(MAGIC);
-    let offset = MAGIC.length;
-    let rows = 0n;
-    const rowGroups: ThriftValue[] = [];
-    let first: Piece | undefined;
-    for (const path of pieces) {
-      const piece = await readPiece(path);
-      first ??= piece;
-      rowGroups.push(...movedRowGroups(piece, BigInt(offset - MAGIC.length), rowGroups.length));
-      const counted = field(piece.footer, FILE.numRows)?.value;
-      rows += counted?.kind === 'int' ? counted.value : 0n;
-      await out.write(piece.bytes.subarray(MAGIC.length, piece.footerStart));
-      offset += piece.footerStart - MAGIC.length;
-    }
-    if (!first) throw new Error('no Parquet pieces to join');
-    const footer = first.footer;
-    const total = field(footer, FILE.numRows);
-    const groups = field(footer, FILE.rowGroups);
-    if (total) total.value = { kind: 'int', value: rows };
-    if (groups?.value.kind === 'list') groups.value = { ...groups.value, items: rowGroups };
-    const writer = new ThriftWriter();
-    writer.writeStruct(footer);
-    const encoded = writer.bytes();
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(encoded.length);
-    await out.write(Buffer.concat([encoded, length, MAGIC]));
-  } finally {
-    await out.close();
+export class ParquetJoiner {
+  readonly #out: FileHandle;
+  readonly #hash = createHash('sha256');
+  #offset = 0;
+  #rows = 0n;
+  readonly #rowGroups: ThriftValue[] = [];
+  #first: Piece | undefined;
+
+  private constructor(out: FileHandle) {
+    this.#out = out;
   }
+
+  static async create(to: string): Promise<ParquetJoiner> {
+    const joiner = new ParquetJoiner(await open(to, 'w'));
+    await joiner.#write(MAGIC);
+    return joiner;
+  }
+
+  async #write(bytes: Uint8Array): Promise<void> {
+    this.#hash.update(bytes);
+    this.#offset += bytes.length;
+    await this.#out.write(bytes);
+  }
+
+  /** Appends the next piece: its row groups follow those of the pieces appended before it. */
+  async append(path: string): Promise<void> {
+    const piece = await readPiece(path);
+    this.#first ??= piece;
+    this.#rowGroups.push(...movedRowGroups(piece, BigInt(this.#offset - MAGIC.length), this.#rowGroups.length));
+    const counted = field(piece.footer, FILE.numRows)?.value;
+    this.#rows += counted?.kind === 'int' ? counted.value : 0n;
+    await this.#write(piece.bytes.subarray(MAGIC.length, piece.footerStart));
+  }
+
+  /** Writes the footer and closes the file. */
+  async finish(): Promise<FileDigest> {
+    try {
+      if (!this.#first) throw new Error('no Parquet pieces to join');
+      const footer = this.#first.footer;
+      const total = field(footer, FILE.numRows);
+      const groups = field(footer, FILE.rowGroups);
+      if (total) total.value = { kind: 'int', value: this.#rows };
+      if (groups?.value.kind === 'list') groups.value = { ...groups.value, items: this.#rowGroups };
+      const writer = new ThriftWriter();
+      writer.writeStruct(footer);
+      const encoded = writer.bytes();
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(encoded.length);
+      await this.#write(Buffer.concat([encoded, length, MAGIC]));
+      return { bytes: this.#offset, sha256: this.#hash.digest('hex') };
+    } finally {
+      await this.#out.close();
+    }
+  }
+
+  /** Closes the file without finishing it (the caller removes it). */
+  async abandon(): Promise<void> {
+    await this.#out.close().catch(() => undefined);
+  }
+}
+
+/** Joins `pieces`, in that order, into `to` (see ParquetJoiner). */
+export async function concatParquet(pieces: readonly string[], to: string): Promise<FileDigest> {
+  const joiner = await ParquetJoiner.create(to);
+  try {
+    for (const path of pieces) await joiner.append(path);
+  } catch (error) {
+    await joiner.abandon();
+    throw error;
+  }
+  return joiner.finish();
 }
