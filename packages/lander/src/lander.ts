@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { SluiceError } from '@sluice/core';
 import type { Registry } from 'prom-client';
 import { backoffDelay } from './backoff.ts';
@@ -43,6 +44,9 @@ export interface LanderStatus {
   uncommittedPartitions: number;
 }
 
+/** The longest the read loop runs before letting the event loop handle other work (warehouse replies). */
+const YIELD_AFTER_MS = 1;
+
 /** The stream skipped offsets Kafka still has: read again from the committed offsets. */
 class ResyncNeeded extends Error {}
 
@@ -50,9 +54,9 @@ class ResyncNeeded extends Error {}
  * `sluice land`: a consumer group that moves the events and quarantine topics into the warehouse.
  *
  * Messages are gathered per partition and landed as one warehouse append per partition batch
- * (maxBatchEvents, or maxWaitMs after the oldest), with the deduplication token
- * `topic-partition-firstOffset-lastOffset`; the batch's offsets are committed only after the append
- * resolved. So a crash between the two, a retry, or a replay lands the same messages again, which
+ * (maxBatchEvents, or maxWaitMs after the oldest; a backlog as soon as the warehouse is free),
+ * with the deduplication token `topic-partition-firstOffset-lastOffset`; the batch's offsets are
+ * committed only after the append resolved. So a crash between the two, a retry, or a replay lands the same messages again, which
  * the warehouse drops (ClickHouse: the token and ReplacingMergeTree on the event key; DuckDB: the
  * event id), and nothing is committed that the warehouse does not have.
  */
@@ -72,6 +76,8 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   let consumption: Consumption | undefined;
   const landings = createLandingQueue({ landBatch, committer: () => consumption?.commit, metrics, log });
   let owned = new Set<string>();
+  /** Start offsets of owned partitions not started yet, asked for when they were assigned. */
+  const startOffsets = new Map<string, Promise<bigint>>();
   let rebalanced = false;
   let stopping = false;
   let lastResyncGap: string | undefined;
@@ -104,6 +110,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   async function consume(current: Consumption): Promise<void> {
     const messages = current.stream[Symbol.asyncIterator]();
     let next: Promise<IteratorResult<LanderMessage>> | undefined;
+    let busySince = performance.now();
     for (;;) {
       if (stopping) return;
       if (rebalanced) adoptAssignment(current);
@@ -112,17 +119,29 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
         await landDue();
         continue;
       }
+      // Every fetched message read: a backlog in hand lands now if the warehouse is free, else as soon as it is.
+      const backlog = current.stream.readableLength === 0 ? buffers.oldestBacklog(Date.now(), settings.maxWaitMs) : undefined;
+      if (backlog !== undefined && landings.batchesLanding() === 0) {
+        await landPartition(backlog);
+        continue;
+      }
       if (next === undefined) {
         next = messages.next();
         // Handled here so a stream failure while a batch is being landed is not an unhandled rejection.
         next.catch(() => undefined);
       }
-      const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline);
+      const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline, backlog === undefined ? undefined : landings.landed());
       if (result === 'stop') return;
       if (result === 'timeout') continue;
       next = undefined;
       if (result.done === true) throw new Error('the Kafka message stream ended');
       await receive(current, result.value);
+      // Buffered messages resolve `next` at once, so this loop could decode a whole fetch without
+      // letting the event loop run; the warehouse's replies to the batch in flight would wait for it.
+      if (performance.now() - busySince >= YIELD_AFTER_MS) {
+        await setImmediate();
+        busySince = performance.now();
+      }
     }
   }
 
@@ -132,7 +151,11 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     const key = partitionKey(message.topic, message.partition);
     // Fetched before a rebalance gave the partition to another lander: theirs to land now.
     if (!owned.has(key)) return;
-    if (!buffers.has(key)) buffers.start(message.topic, message.partition, await current.startOffset(message.topic, message.partition));
+    if (!buffers.has(key)) {
+      const position = startOffsets.get(key) ?? current.startOffset(message.topic, message.partition);
+      startOffsets.delete(key);
+      buffers.start(message.topic, message.partition, await position);
+    }
     const record: KafkaRecord = {
       topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
       value: message.value, headers: message.headers,
@@ -168,9 +191,19 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   /** After a rebalance: forget the partitions given away (their new owner reads them from the committed offset). */
   function adoptAssignment(current: Consumption): void {
     rebalanced = false;
-    owned = new Set((current.consumer.assignments ?? []).flatMap((a) => a.partitions.map((p) => partitionKey(a.topic, p))));
+    const assigned = (current.consumer.assignments ?? []).flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
+    owned = new Set(assigned.map(({ topic, partition }) => partitionKey(topic, partition)));
     const dropped = buffers.retainOnly(owned);
     landings.retainOnly(owned);
+    // Where each new partition starts, asked now rather than when its first message arrives.
+    startOffsets.clear();
+    for (const { topic, partition } of assigned) {
+      const key = partitionKey(topic, partition);
+      if (buffers.has(key)) continue;
+      const position = current.startOffset(topic, partition);
+      position.catch(() => undefined); // awaited by receive(), which fails the stream on an error
+      startOffsets.set(key, position);
+    }
     log.info({ partitions: [...owned].sort(), droppedInHand: dropped }, 'partitions assigned');
     lagMonitor.refresh().catch(() => undefined);
   }
@@ -182,6 +215,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     await landings.commitLanded();
     await consumption?.close().catch(() => undefined);
     consumption = undefined;
+    startOffsets.clear();
     buffers.clear();
     landings.clear();
     owned = new Set();
@@ -218,10 +252,14 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     await landings.commitLanded();
   }
 
-  /** Resolves with the message, 'timeout' at the deadline, or 'stop' when a stop is requested. */
-  async function firstOf<T>(work: Promise<T>, deadline: number | undefined): Promise<T | 'timeout' | 'stop'> {
+  /**
+   * Resolves with the message, 'timeout' at the deadline or when `wake` settles (time to look
+   * again), or 'stop' when a stop is requested.
+   */
+  async function firstOf<T>(work: Promise<T>, deadline: number | undefined, wake?: Promise<unknown>): Promise<T | 'timeout' | 'stop'> {
     let timer: NodeJS.Timeout | undefined;
     const candidates: Promise<T | 'timeout' | 'stop'>[] = [work, stopRequested];
+    if (wake !== undefined) candidates.push(wake.then(() => 'timeout' as const, () => 'timeout' as const));
     if (deadline !== undefined) candidates.push(new Promise((resolve) => (timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now())))));
     try {
       return await Promise.race(candidates);

@@ -15,6 +15,8 @@ export interface LandingQueue {
    * abandoned at stop.
    */
   enqueue(batch: PartitionBatch): Promise<void>;
+  /** Resolves (never rejects) once no batch is being landed: the warehouse is free for the next one. */
+  landed(): Promise<void>;
   /** Waits for the landing in flight and the commit after it; rejects if it was abandoned at stop. */
   settled(): Promise<void>;
   /** Commits every landed offset Kafka has not confirmed yet. A failure is logged; the next commit carries it. */
@@ -87,6 +89,7 @@ export function createLandingQueue(deps: {
       // Awaited by the next enqueue or by settled(); handled here so it is never unhandled meanwhile.
       next.catch(() => undefined);
     },
+    landed: () => inFlight.catch(() => undefined),
     settled: async () => {
       await inFlight;
       await committing;

@@ -23,7 +23,10 @@ export interface LanderOptions {
    * several; a batch is always whole messages). Default 5000.
    */
   maxBatchEvents?: number;
-  /** ...or once its first message has waited this long. Default 500. */
+  /**
+   * ...or once its first message has waited this long in the lander. Default 500. Messages produced
+   * longer ago than this (a backlog) do not wait: they land as soon as no other batch is landing.
+   */
   maxWaitMs?: number;
   retry?: RetryOptions;
   /**

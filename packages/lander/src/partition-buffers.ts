@@ -105,6 +105,22 @@ export class PartitionBuffers {
     return [...this.#partitions].filter(([, state]) => state.records.length > 0).map(([key]) => key);
   }
 
+  /**
+   * The partition whose oldest message in hand was produced (its Kafka timestamp) longest ago,
+   * if that was at least `maxWaitMs` before `now`: a backlog, read well after it was written. Its
+   * events have already waited longer than a batch would make them wait, so holding them back for
+   * a fuller batch only delays them. Undefined when no partition qualifies.
+   */
+  oldestBacklog(now: number, maxWaitMs: number): string | undefined {
+    let oldest: { key: string; producedAt: bigint } | undefined;
+    for (const [key, state] of this.#partitions) {
+      const producedAt = state.records[0]?.record.timestamp;
+      if (producedAt === undefined || (oldest !== undefined && producedAt >= oldest.producedAt)) continue;
+      oldest = { key, producedAt };
+    }
+    return oldest !== undefined && BigInt(now) - oldest.producedAt >= BigInt(maxWaitMs) ? oldest.key : undefined;
+  }
+
   /** When the next partition becomes due (ms), or undefined when nothing is in hand. */
   nextDeadline(maxWaitMs: number): number | undefined {
     let earliest: number | undefined;

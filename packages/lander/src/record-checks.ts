@@ -56,18 +56,22 @@ const quarantinedEventFields: Record<keyof QuarantinedEvent, Check> = {
   payload: anything,
 };
 
+// As [name, check] pairs once, rather than on every record: every event read from Kafka is checked.
+const ingestedEventChecks = Object.entries(ingestedEventFields);
+const quarantinedEventChecks = Object.entries(quarantinedEventFields);
+
 export function ingestedEventProblem(value: unknown): RecordProblem | undefined {
-  return recordProblem(value, ingestedEventFields);
+  return recordProblem(value, ingestedEventChecks);
 }
 
 export function quarantinedEventProblem(value: unknown): RecordProblem | undefined {
-  return recordProblem(value, quarantinedEventFields);
+  return recordProblem(value, quarantinedEventChecks);
 }
 
-function recordProblem(value: unknown, fields: Record<string, Check>): RecordProblem | undefined {
+function recordProblem(value: unknown, checks: ReadonlyArray<[string, Check]>): RecordProblem | undefined {
   if (object(value) !== undefined) return { pointer: '', reason: 'must be a JSON object' };
   const record = value as Record<string, unknown>;
-  for (const [name, check] of Object.entries(fields)) {
+  for (const [name, check] of checks) {
     if (!(name in record) && check !== anything) return { pointer: `/${name}`, reason: 'is missing' };
     const reason = check(record[name]);
     if (reason !== undefined) return { pointer: `/${name}`, reason };

@@ -25,7 +25,7 @@ export function openEventLog(names: { topic: string; quarantineTopic: string }, 
 }
 
 /** Writes raw messages (any bytes, any headers) the way a foreign or broken producer could. */
-export async function produceRaw(messages: { topic: string; partition?: number; value: string; headers?: Record<string, string> }[]): Promise<void> {
+export async function produceRaw(messages: { topic: string; partition?: number; value: string; headers?: Record<string, string>; timestamp?: bigint }[]): Promise<void> {
   const producer = new Producer({ clientId: 'sluice-test-raw', bootstrapBrokers: kafkaBrokers, serializers: stringSerializers, autocreateTopics: false });
   try {
     await producer.send({ messages: messages.map((m) => ({ ...m, headers: m.headers ?? {} })) });

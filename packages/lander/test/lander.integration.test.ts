@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { makeIngestedEvent, makeQuarantinedEvent } from '@sluice/core/testing';
-import { INGESTED_EVENT_SCHEMA, SCHEMA_HEADER } from '@sluice/event-log-kafka';
+import { eventMessage, INGESTED_EVENT_SCHEMA, SCHEMA_HEADER } from '@sluice/event-log-kafka';
 import { createLander, silentLog, type Lander, type LanderOptions, type LandingWarehouse } from '../src/index.ts';
 import {
   committedOffsets, faultyWarehouse, highWatermarks, kafkaBrokers, openEventLog, openTempDuckDb, produceRaw, settled,
@@ -157,6 +157,33 @@ describe('the lander against a real Kafka broker and DuckDB', { skip: skipWithou
       await lander.stop();
       assert.equal((await db.warehouse.listEvents({ limit: 100 })).length, 40);
       assert.deepEqual(await committedOffsets(names.groupId, names.topic, 2), await highWatermarks(names.topic));
+    } finally {
+      await lander.stop();
+      await log.close();
+      await db.cleanup();
+    }
+  });
+
+  test('a backlog, produced longer than maxWaitMs ago, lands as soon as it is read; fresh messages wait for their batch', async () => {
+    const names = uniqueNames();
+    const log = await openEventLog(names, 1);
+    const db = await openTempDuckDb();
+    // Batches would wait two minutes: only the backlog rule (or the stop) can land them in time.
+    const lander = landerFor(names, db.warehouse, { maxWaitMs: 120_000 });
+    try {
+      const old = Array.from({ length: 5 }, () => makeIngestedEvent());
+      const tenMinutesAgo = BigInt(Date.now() - 600_000);
+      await produceRaw(old.map((event) => ({ ...eventMessage(names.topic, event), timestamp: tenMinutesAgo })));
+      await lander.start();
+      await waitFor('the 5 old events landed', async () => (await db.warehouse.listEvents({ limit: 100 })).length === 5, 60_000);
+      await waitFor('their offsets committed', () => settled(lander));
+
+      await log.append({ events: [makeIngestedEvent()], quarantine: [] });
+      await waitFor('the fresh event in hand', () => lander.status().messagesInHand === 1);
+      await sleep(300);
+      assert.equal((await db.warehouse.listEvents({ limit: 100 })).length, 5, 'the fresh event waits for a fuller batch');
+      await lander.stop();
+      assert.equal((await db.warehouse.listEvents({ limit: 100 })).length, 6);
     } finally {
       await lander.stop();
       await log.close();

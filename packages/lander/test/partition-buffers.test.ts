@@ -5,8 +5,8 @@ import type { KafkaRecord } from '../src/decode-records.ts';
 import { partitionKey, PartitionBuffers, type DecodedRecord } from '../src/partition-buffers.ts';
 
 /** A message decoded to `events` items (quarantine rows will do: the buffers only count them). */
-const record = (offset: number, partition = 0, events = 1): DecodedRecord => {
-  const kafkaRecord: KafkaRecord = { topic: 't', partition, offset: BigInt(offset), timestamp: 0n, value: '{}', headers: new Map() };
+const record = (offset: number, partition = 0, events = 1, producedAt = 0): DecodedRecord => {
+  const kafkaRecord: KafkaRecord = { topic: 't', partition, offset: BigInt(offset), timestamp: BigInt(producedAt), value: '{}', headers: new Map() };
   const items = Array.from({ length: events }, (_, line) => ({ record: kafkaRecord, line, lines: events, quarantine: makeQuarantinedEvent(), origin: 'topic' as const }));
   return { record: kafkaRecord, items };
 };
@@ -61,6 +61,21 @@ test('a partition is due maxWaitMs after its oldest message in hand', () => {
   assert.deepEqual(buffers.due(1499, 500), []);
   assert.deepEqual(buffers.due(1500, 500), [key]);
   assert.deepEqual(buffers.due(1700, 500).sort(), [key, partitionKey('t', 1)]);
+});
+
+test('the oldest backlog is the partition whose oldest message in hand was produced longest ago, at least maxWaitMs before now', () => {
+  const buffers = new PartitionBuffers();
+  buffers.start('t', 0, 0n);
+  buffers.start('t', 1, 0n);
+  assert.equal(buffers.oldestBacklog(10_000, 500), undefined, 'nothing in hand');
+  buffers.offer(record(0, 0, 1, 9_000), 0, 10_000);
+  buffers.offer(record(1, 0, 1, 8_000), 0, 10_000);
+  buffers.offer(record(0, 1, 1, 9_600), 0, 10_000);
+  assert.equal(buffers.oldestBacklog(9_400, 500), undefined, 'produced 400 ms ago: not a backlog yet');
+  assert.equal(buffers.oldestBacklog(10_000, 500), key, 'only the oldest message in hand counts, not the older one behind it');
+  buffers.take(key, 10, 10_000);
+  assert.equal(buffers.oldestBacklog(10_000, 500), undefined, 'partition 1 was produced 400 ms ago');
+  assert.equal(buffers.oldestBacklog(10_100, 500), partitionKey('t', 1));
 });
 
 test('retainOnly forgets revoked partitions with their messages in hand; clear forgets all', () => {
