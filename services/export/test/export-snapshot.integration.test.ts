@@ -139,6 +139,34 @@ describe('exportSnapshot to a local blob store', () => {
     assert.deepEqual(hashes(second.manifest), hashes(manifest));
   });
 
+  test('a samples file in another row order gives byte-identical files (the load sorts it)', async () => {
+    // The warehouses write samples in sample_id order; one that did not must not change a byte.
+    const reversed = new Proxy(fx.store, {
+      get(target, key) {
+        if (key === 'writeSamplesFile') {
+          return async (scan: { runId: string }, path: string) => {
+            const count = await target.writeSamplesFile(scan, `${path}.in`);
+            const instance = await DuckDBInstance.create(':memory:');
+            const connection = await instance.connect();
+            try {
+              await connection.run(`COPY (SELECT * FROM read_parquet('${path}.in') ORDER BY rn DESC) TO '${path}' (FORMAT parquet)`);
+            } finally {
+              connection.closeSync();
+              instance.closeSync();
+            }
+            return count;
+          };
+        }
+        const value: unknown = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const other = createLocalBlobStore({ root: join(fx.dir, 'reversed-blobs') });
+    const second = await exportSnapshot({ store: reversed, blobStore: other, runId, name: 'support-bot', formats: ALL, now: () => NOW() + 2 });
+    const hashes = (m: SnapshotManifest) => m.files.filter((f) => f.path !== 'README.md').map((f) => [f.path, f.sha256]);
+    assert.deepEqual(hashes(second.manifest), hashes(manifest));
+  });
+
   test('tags: latest and user tags point at the snapshot; the catalog lists it as ready', async () => {
     const catalog = new SnapshotCatalog(fx.blobStore, 'datasets');
     assert.equal((await catalog.readTag('support-bot', 'latest'))?.snapshot_id, manifest.id);

@@ -27,11 +27,16 @@ const sampleType: ColumnType = struct([
  * Loads the run's samples (the Parquet file the warehouse wrote, see CurationStore.writeSamplesFile)
  * into the export engine's `samples` table, JSON parsed once into typed columns:
  *
- *   rn           position in sample_id order (the table itself is in no particular order:
- *                every statement that writes rows orders them by rn)
+ *   rn           position in sample_id order, which is also the table's own order (below)
  *   bytes        size of the sample's JSON, to size row groups and shards
  *   sample_id, tenant, source, model, user_key, split, prompt, completion, tools (JSON),
  *   reward, kto, sft, preference {chosen, rejected, margin}, event_ids
+ *
+ * The table is stored in rn order, so statements read its rows in rn order without sorting them:
+ * DuckDB keeps a table's order through a single-table FROM, WHERE, SELECT, COPY and
+ * `row_number() OVER ()` (its "order preservation" rules; insertion order is preserved). The
+ * warehouses write the file in sample_id order (curation appends samples in that order, and
+ * ClickHouse sorts), which the load keeps; a file in any other order is sorted here once.
  *
  * Parsing runs on every core; only the writers must run on one (export-engine.ts). Returns the
  * number of samples.
@@ -48,6 +53,9 @@ export async function loadSamples(engine: ExportEngine, file: string, threads: n
         SELECT rn::BIGINT AS rn, strlen(sample) AS bytes, from_json(sample, ${sqlString(JSON.stringify(jsonStructure(sampleType)))}) AS s
         FROM read_parquet(${sqlPath(file)})
       )`);
+    const [order] = await engine.query<{ sorted: boolean | null }>(
+      'SELECT bool_and(rn = i) AS sorted FROM (SELECT rn, row_number() OVER () - 1 AS i FROM samples)');
+    if (order?.sorted === false) await engine.run('CREATE OR REPLACE TABLE samples AS SELECT * FROM samples ORDER BY rn');
   } finally {
     await engine.run('SET threads = 1');
   }

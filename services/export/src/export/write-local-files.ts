@@ -23,19 +23,19 @@ export function numbersRows(format: ExportFormat): boolean {
 }
 
 /**
- * The rows of one config's split, as a relation further conditions can be ANDed to (and then
- * `ORDER BY rn`). When the config reads it (numbersRows), split_index numbers them in rn order,
- * before any condition ANDed to it applies.
+ * The rows of one config's split, in rn order (the samples table's own order, see
+ * load-samples.ts), as a relation further conditions can be ANDed to. When the config reads it
+ * (numbersRows), split_index numbers them in that order, before any condition ANDed to it applies.
  */
 export function configRows(format: ExportFormat, split: string): string {
   const rows = `samples WHERE split = ${sqlString(split)} AND (${format.where})`;
-  return numbersRows(format) ? `(SELECT *, row_number() OVER (ORDER BY rn) - 1 AS split_index FROM ${rows}) WHERE true` : rows;
+  return numbersRows(format) ? `(SELECT *, row_number() OVER () - 1 AS split_index FROM ${rows}) WHERE true` : rows;
 }
 
 /** The rows of configRows with `rn` in first..last, whose first row is number `start` of the split. */
 export function configRowsSlice(format: ExportFormat, split: string, first: number, last: number, start: number): string {
   const rows = `samples WHERE split = ${sqlString(split)} AND (${format.where}) AND rn BETWEEN ${first} AND ${last}`;
-  return numbersRows(format) ? `(SELECT *, row_number() OVER (ORDER BY rn) - 1 + ${start} AS split_index FROM ${rows}) WHERE true` : rows;
+  return numbersRows(format) ? `(SELECT *, row_number() OVER () - 1 + ${start} AS split_index FROM ${rows}) WHERE true` : rows;
 }
 
 export async function fileDigest(path: string): Promise<{ bytes: number; sha256: string }> {
@@ -108,7 +108,7 @@ export async function writeLocalFiles(
 async function writeLineage(engine: EngineConnection, formats: readonly ExportFormat[], to: string): Promise<LocalFile> {
   const configs = `list_filter([${formats.map((f) => `CASE WHEN ${f.where} THEN ${sqlString(f.name)} END`).join(', ')}]::VARCHAR[], c -> c IS NOT NULL)`;
   const from = `(SELECT rn, sample_id, split, user_key, event_ids, ${configs} AS configs FROM samples) WHERE len(configs) > 0`;
-  await engine.run(`COPY (SELECT * EXCLUDE (rn) FROM ${from} ORDER BY rn) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd)`);
+  await engine.run(`COPY (SELECT * EXCLUDE (rn) FROM ${from}) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd)`);
   const [counted] = await engine.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${from}`);
   return { path: 'lineage.parquet', localPath: to, rows: counted?.n ?? 0, ...(await fileDigest(to)) };
 }

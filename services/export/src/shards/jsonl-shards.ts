@@ -5,9 +5,9 @@ import type { LocalShard } from './parquet-shards.ts';
 import { shardFileName } from './shard-names.ts';
 import { shardRanges, splitTotals, type SplitRows } from './shard-ranges.ts';
 
-/** Writes each row's text as one line, unquoted: JSON text never holds a raw tab or newline. */
+/** Writes each row's text as one line, unquoted (JSON text never holds a raw tab or newline), in the table's (rn) order. */
 async function copyLines(engine: EngineConnection, from: string, to: string): Promise<void> {
-  await engine.run(`COPY (SELECT line FROM ${from} ORDER BY rn) TO ${sqlPath(to)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\t')`);
+  await engine.run(`COPY (SELECT line FROM ${from}) TO ${sqlPath(to)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\t')`);
 }
 
 /**

@@ -45,7 +45,8 @@ export function selectList(columns: Columns, select: Readonly<Record<string, str
 
 async function copyToParquet(engine: EngineConnection, columns: string, from: string, to: string, rowGroup: number): Promise<void> {
   // No file-level timestamps: DuckDB's writer records only its version, so equal rows give equal bytes.
-  await engine.run(`COPY (SELECT ${columns} FROM ${from} ORDER BY rn) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroup})`);
+  // No ORDER BY: the rows come in the samples table's order, which is rn order (load-samples.ts).
+  await engine.run(`COPY (SELECT ${columns} FROM ${from}) TO ${sqlPath(to)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${rowGroup})`);
 }
 
 /**
@@ -61,7 +62,7 @@ async function writeParquetFile(
 ): Promise<FileDigest> {
   const pieces = await engine.withWriter((connection) => connection.query<{ first: number; last: number; start: number }>(
     `SELECT min(rn)::DOUBLE AS first, max(rn)::DOUBLE AS last, (min(i) + ${range.start})::DOUBLE AS start FROM (
-       SELECT rn, row_number() OVER (ORDER BY rn) - 1 AS i FROM ${rows.from} AND rn BETWEEN ${range.first} AND ${range.last}
+       SELECT rn, row_number() OVER () - 1 AS i FROM ${rows.from} AND rn BETWEEN ${range.first} AND ${range.last}
      ) GROUP BY i // ${rowGroup} ORDER BY first`));
   if (pieces.length <= 1) {
     await engine.withWriter((connection) => copyToParquet(connection, columns, rows.slice(range.first, range.last, range.start), to, rowGroup));
