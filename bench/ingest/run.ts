@@ -87,7 +87,7 @@ try {
   console.log(resultsTable(runs));
   console.log(`\nratio Sluice / bare = ${(sluiceRun.eventsPerSecond / bareRun.eventsPerSecond).toFixed(2)}x  (target >= 0.5x)`);
   console.log(`events acknowledged by Sluice (from /metrics, incl. warm-up): ${stored.toLocaleString('en')}`);
-  console.log('\nMaterialisation (acknowledged events staged in ingest_log → events table, in the background):\n');
+  console.log('\nMaterialisation (acknowledged events in the staging log files → events table, in the background):\n');
   console.log(materializationTable(phases));
 } finally {
   await rm(dataDir, { recursive: true, force: true });
