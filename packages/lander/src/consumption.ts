@@ -23,6 +23,8 @@ export interface Consumption {
   startOffset(topic: string, partition: number): Promise<bigint>;
   /** The oldest offset Kafka still has for a partition (retention deletes older ones). */
   logStartOffset(topic: string, partition: number): Promise<bigint>;
+  /** The offset after the last message Kafka has for a partition (its end, for this reader). */
+  endOffset(topic: string, partition: number): Promise<bigint>;
   commit(offsets: CommitOptionsPartition[]): Promise<void>;
   /** Leaves the group and closes the connections. */
   close(): Promise<void>;
@@ -75,6 +77,10 @@ export async function openConsumption(options: ResolvedLanderOptions, onRebalanc
         return committed >= 0n ? committed : logStartOffset(topic, partition);
       },
       logStartOffset,
+      async endOffset(topic, partition) {
+        const latest = await consumer.listOffsets({ topics: [topic], partitions: { [topic]: [partition] }, timestamp: ListOffsetTimestamps.LATEST });
+        return latest.get(topic)?.[partition] ?? 0n;
+      },
       commit: (offsets) => consumer.commit({ offsets }),
       async close() {
         consumer.removeListener('consumer:group:join', onRebalance);

@@ -11,6 +11,7 @@ import { createLanderMetrics } from './metrics.ts';
 import { resolveLanderOptions, type LanderOptions, type LandingWarehouse } from './options.ts';
 import { createLandingQueue } from './landing-queue.ts';
 import { partitionKey, PartitionBuffers } from './partition-buffers.ts';
+import { PartitionOffsets } from './partition-offsets.ts';
 
 export interface LanderDeps {
   warehouse: LandingWarehouse;
@@ -76,8 +77,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   let consumption: Consumption | undefined;
   const landings = createLandingQueue({ landBatch, committer: () => consumption?.commit, metrics, log });
   let owned = new Set<string>();
-  /** Start offsets of owned partitions not started yet, asked for when they were assigned. */
-  const startOffsets = new Map<string, Promise<bigint>>();
+  const offsets = new PartitionOffsets();
   let rebalanced = false;
   let stopping = false;
   let lastResyncGap: string | undefined;
@@ -119,18 +119,22 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
         await landDue();
         continue;
       }
-      // Every fetched message read: a backlog in hand lands now if the warehouse is free, else as soon as it is.
-      const backlog = current.stream.readableLength === 0 ? buffers.oldestBacklog(Date.now(), settings.maxWaitMs) : undefined;
-      if (backlog !== undefined && landings.batchesLanding() === 0) {
-        await landPartition(backlog);
-        continue;
+      // Every fetched message read and the warehouse free: a backlog that reached the end of its partition lands now.
+      if (current.stream.readableLength === 0 && landings.batchesLanding() === 0) {
+        const ready = await backlogAtEnd(current);
+        if (ready !== undefined) {
+          await landPartition(ready);
+          continue;
+        }
       }
       if (next === undefined) {
         next = messages.next();
         // Handled here so a stream failure while a batch is being landed is not an unhandled rejection.
         next.catch(() => undefined);
       }
-      const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline, backlog === undefined ? undefined : landings.landed());
+      // A backlog in hand is looked at again once the batch in flight is landed.
+      const wake = landings.batchesLanding() > 0 && buffers.backlogs(Date.now(), settings.maxWaitMs).length > 0 ? landings.landed() : undefined;
+      const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline, wake);
       if (result === 'stop') return;
       if (result === 'timeout') continue;
       next = undefined;
@@ -151,11 +155,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     const key = partitionKey(message.topic, message.partition);
     // Fetched before a rebalance gave the partition to another lander: theirs to land now.
     if (!owned.has(key)) return;
-    if (!buffers.has(key)) {
-      const position = startOffsets.get(key) ?? current.startOffset(message.topic, message.partition);
-      startOffsets.delete(key);
-      buffers.start(message.topic, message.partition, await position);
-    }
+    if (!buffers.has(key)) buffers.start(message.topic, message.partition, await offsets.start(current, message.topic, message.partition));
     const record: KafkaRecord = {
       topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
       value: message.value, headers: message.headers,
@@ -179,6 +179,21 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     if (buffers.events(key) >= settings.maxBatchEvents) await landPartition(key);
   }
 
+  /**
+   * The partition with the oldest backlog in hand whose messages reach the end of the partition, if
+   * any. One that has more coming waits for it (or maxWaitMs): landing it now would make small batches.
+   */
+  async function backlogAtEnd(current: Consumption): Promise<string | undefined> {
+    for (const backlog of buffers.backlogs(Date.now(), settings.maxWaitMs)) {
+      try {
+        if (await offsets.atEnd(current, backlog)) return backlog.key;
+      } catch (error) {
+        log.debug({ err: error, partition: backlog.key }, 'could not read the end of the partition; its backlog waits for maxWaitMs');
+      }
+    }
+    return undefined;
+  }
+
   async function landDue(): Promise<void> {
     for (const key of buffers.due(Date.now(), settings.maxWaitMs)) await landPartition(key);
   }
@@ -195,15 +210,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     owned = new Set(assigned.map(({ topic, partition }) => partitionKey(topic, partition)));
     const dropped = buffers.retainOnly(owned);
     landings.retainOnly(owned);
-    // Where each new partition starts, asked now rather than when its first message arrives.
-    startOffsets.clear();
-    for (const { topic, partition } of assigned) {
-      const key = partitionKey(topic, partition);
-      if (buffers.has(key)) continue;
-      const position = current.startOffset(topic, partition);
-      position.catch(() => undefined); // awaited by receive(), which fails the stream on an error
-      startOffsets.set(key, position);
-    }
+    offsets.reset(current, assigned.filter(({ topic, partition }) => !buffers.has(partitionKey(topic, partition))));
     log.info({ partitions: [...owned].sort(), droppedInHand: dropped }, 'partitions assigned');
     lagMonitor.refresh().catch(() => undefined);
   }
@@ -215,7 +222,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     await landings.commitLanded();
     await consumption?.close().catch(() => undefined);
     consumption = undefined;
-    startOffsets.clear();
+    offsets.reset(undefined);
     buffers.clear();
     landings.clear();
     owned = new Set();

@@ -24,8 +24,9 @@ export interface LanderOptions {
    */
   maxBatchEvents?: number;
   /**
-   * ...or once its first message has waited this long in the lander. Default 500. Messages produced
-   * longer ago than this (a backlog) do not wait: they land as soon as no other batch is landing.
+   * ...or once its first message has waited this long in the lander. Default 500. The end of a
+   * backlog (messages produced longer ago than this, reaching the end of their partition) does not
+   * wait: it lands as soon as no other batch is landing.
    */
   maxWaitMs?: number;
   retry?: RetryOptions;

@@ -17,6 +17,15 @@ export interface PartitionBatch {
   leaderEpoch: number;
 }
 
+/** A partition with a backlog in hand (see PartitionBuffers.backlogs). */
+export interface Backlog {
+  key: string;
+  topic: string;
+  partition: number;
+  /** Offset after the last message in hand. */
+  position: bigint;
+}
+
 export type OfferOutcome =
   | { kind: 'accepted' }
   /** Already in hand or landed: Kafka delivers again from the committed offset after a rebalance. */
@@ -106,19 +115,20 @@ export class PartitionBuffers {
   }
 
   /**
-   * The partition whose oldest message in hand was produced (its Kafka timestamp) longest ago,
-   * if that was at least `maxWaitMs` before `now`: a backlog, read well after it was written. Its
-   * events have already waited longer than a batch would make them wait, so holding them back for
-   * a fuller batch only delays them. Undefined when no partition qualifies.
+   * Partitions whose oldest message in hand was produced (its Kafka timestamp) at least `maxWaitMs`
+   * before `now`, oldest first: a backlog, read well after it was written. Its events have already
+   * waited longer than a batch would make them wait. `position` is the offset after the last
+   * message in hand.
    */
-  oldestBacklog(now: number, maxWaitMs: number): string | undefined {
-    let oldest: { key: string; producedAt: bigint } | undefined;
+  backlogs(now: number, maxWaitMs: number): Backlog[] {
+    const old: (Backlog & { producedAt: bigint })[] = [];
+    const limit = BigInt(now - maxWaitMs);
     for (const [key, state] of this.#partitions) {
       const producedAt = state.records[0]?.record.timestamp;
-      if (producedAt === undefined || (oldest !== undefined && producedAt >= oldest.producedAt)) continue;
-      oldest = { key, producedAt };
+      if (producedAt !== undefined && producedAt <= limit) old.push({ key, topic: state.topic, partition: state.partition, position: state.position, producedAt });
     }
-    return oldest !== undefined && BigInt(now) - oldest.producedAt >= BigInt(maxWaitMs) ? oldest.key : undefined;
+    old.sort((a, b) => (a.producedAt < b.producedAt ? -1 : a.producedAt > b.producedAt ? 1 : 0));
+    return old.map(({ key, topic, partition, position }) => ({ key, topic, partition, position }));
   }
 
   /** When the next partition becomes due (ms), or undefined when nothing is in hand. */

@@ -63,19 +63,21 @@ test('a partition is due maxWaitMs after its oldest message in hand', () => {
   assert.deepEqual(buffers.due(1700, 500).sort(), [key, partitionKey('t', 1)]);
 });
 
-test('the oldest backlog is the partition whose oldest message in hand was produced longest ago, at least maxWaitMs before now', () => {
+test('backlogs are the partitions whose oldest message in hand was produced at least maxWaitMs before now, oldest first', () => {
   const buffers = new PartitionBuffers();
   buffers.start('t', 0, 0n);
   buffers.start('t', 1, 0n);
-  assert.equal(buffers.oldestBacklog(10_000, 500), undefined, 'nothing in hand');
+  assert.deepEqual(buffers.backlogs(10_000, 500), [], 'nothing in hand');
   buffers.offer(record(0, 0, 1, 9_000), 0, 10_000);
   buffers.offer(record(1, 0, 1, 8_000), 0, 10_000);
-  buffers.offer(record(0, 1, 1, 9_600), 0, 10_000);
-  assert.equal(buffers.oldestBacklog(9_400, 500), undefined, 'produced 400 ms ago: not a backlog yet');
-  assert.equal(buffers.oldestBacklog(10_000, 500), key, 'only the oldest message in hand counts, not the older one behind it');
+  buffers.offer(record(0, 1, 1, 8_500), 0, 10_000);
+  const keys = (now: number) => buffers.backlogs(now, 500).map((b) => b.key);
+  assert.deepEqual(keys(8_800), [], 'the oldest message in hand counts, not an older one behind it');
+  assert.deepEqual(keys(9_000), [partitionKey('t', 1)]);
+  assert.deepEqual(keys(9_500), [partitionKey('t', 1), key]);
+  assert.deepEqual(buffers.backlogs(9_500, 500)[1], { key, topic: 't', partition: 0, position: 2n }, 'position: after the last message in hand');
   buffers.take(key, 10, 10_000);
-  assert.equal(buffers.oldestBacklog(10_000, 500), undefined, 'partition 1 was produced 400 ms ago');
-  assert.equal(buffers.oldestBacklog(10_100, 500), partitionKey('t', 1));
+  assert.deepEqual(keys(10_000), [partitionKey('t', 1)]);
 });
 
 test('retainOnly forgets revoked partitions with their messages in hand; clear forgets all', () => {
