@@ -1,39 +1,47 @@
 import type { IngestedEvent } from '@sluice/core';
 
 /**
- * One line of an `ingested-event-lines/v1` message: the JSON of an IngestedEvent record. When the
- * client's bytes of the payload are at hand, the line is `head` (the record's JSON up to and
- * including `"payload":`), then those bytes, then `}`; otherwise `head` is the whole record's JSON
- * and `payload` is null. Splicing the client's bytes skips serialising the payload again and the
- * UTF-8 decode and encode around it: the payload is most of an event's bytes.
+ * The lines of an `ingested-event-lines/v1` message as UTF-8 bytes: one IngestedEvent record as
+ * JSON per line. When the client's bytes of an event's payload are at hand, its line is the
+ * record's fields (written here, in the order of the record, as JSON.stringify writes them),
+ * then `"payload":` and those bytes; otherwise the line is JSON.stringify of the whole record.
+ * Splicing the client's bytes skips serialising the payload again and the UTF-8 decode and
+ * encode around it: the payload is most of an event's bytes.
+ *
+ * A raw line feed or carriage return inside a payload can only be JSON whitespace (JSON strings
+ * hold them escaped), so it becomes a space and the payload keeps its meaning on one line.
  */
-export interface EventLine {
-  head: string;
-  payload: Uint8Array | null;
+export interface EncodedLines {
+  bytes: Buffer;
+  /** Line i is `bytes[i === 0 ? 0 : ends[i - 1] + 1, ends[i])`; a `\n` follows every line but the last. */
+  ends: number[];
+}
+
+/** A record without its payload: what a line holds before `"payload":`. */
+export type Envelope = Omit<IngestedEvent, 'payload'>;
+
+/**
+ * How line i is written: `payloads[i]` (the client's JSON of the payload) spliced after
+ * `envelopes[i]`, or, where it is null, `lines[i]`: the whole record's JSON, already serialised.
+ */
+export interface LineSources {
+  envelopes: readonly Envelope[];
+  payloads: ReadonlyArray<Uint8Array | null>;
+  lines: ReadonlyArray<string | null>;
 }
 
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 const CLOSE_BRACE = 0x7d;
-
-export function eventLine(event: IngestedEvent, payload: Uint8Array | null): EventLine {
-  return payload === null ? { head: JSON.stringify(event), payload } : { head: envelopeHead(event), payload };
-}
+const NULL = Buffer.from('null');
 
 /**
- * The record's JSON without its payload, fields in the order of the IngestedEvent type (the order
- * JSON.stringify gives for records built by the ingest service), ending with `"payload":`.
- * ENVELOPE_FIELDS lists every field but the payload; the type below fails to compile when
- * IngestedEvent gains a field this function does not write.
+ * Every field of the record but the payload, with the bytes that come before its value. The
+ * type below fails to compile when IngestedEvent gains a field this list does not write.
  */
-function envelopeHead(e: IngestedEvent): string {
-  return `{"eventId":${text(e.eventId)},"tenant":${text(e.tenant)},"source":${text(e.source)},"type":${text(e.type)}`
-    + `,"occurredAt":${num(e.occurredAt)},"sentAt":${num(e.sentAt)},"receivedAt":${num(e.receivedAt)},"timestamp":${num(e.timestamp)}`
-    + `,"userId":${text(e.userId)},"anonymousId":${text(e.anonymousId)},"sessionId":${text(e.sessionId)}`
-    + `,"traceId":${text(e.traceId)},"parentId":${text(e.parentId)},"clientIp":${text(e.clientIp)},"payload":`;
-}
-
 export const ENVELOPE_FIELDS = [
   'eventId', 'tenant', 'source', 'type', 'occurredAt', 'sentAt', 'receivedAt', 'timestamp',
   'userId', 'anonymousId', 'sessionId', 'traceId', 'parentId', 'clientIp',
@@ -42,41 +50,136 @@ type Unwritten = Exclude<keyof IngestedEvent, (typeof ENVELOPE_FIELDS)[number] |
 const everyFieldWritten: [Unwritten] extends [never] ? true : Unwritten = true;
 void everyFieldWritten;
 
-const text = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
-/** As JSON.stringify writes a number: NaN and infinities become null. */
-const num = (value: number | null): string => (value !== null && Number.isFinite(value) ? String(value) : 'null');
+const fieldPrefixes = ENVELOPE_FIELDS.map((field, i) => Buffer.from(`${i === 0 ? '{' : ','}"${field}":`));
+const payloadPrefix = Buffer.from(',"payload":');
 
-/**
- * Characters of the head plus bytes of the payload: the size used to cut messages, exact for an
- * ASCII head (ids and names almost always are) and at most 3x off otherwise, like the cut itself.
- */
-export function lineSize(line: EventLine): number {
-  return line.head.length + (line.payload === null ? 0 : line.payload.length + 1);
-}
-
-/**
- * The UTF-8 bytes of the lines, one per line (`\n` between them). A raw line feed or carriage
- * return inside a payload can only be JSON whitespace (JSON strings hold them escaped), so it
- * becomes a space and the payload keeps its meaning on one line.
- */
-export function encodeLines(lines: readonly EventLine[]): Buffer {
-  let bound = 0;
-  for (const line of lines) bound += 3 * line.head.length + (line.payload === null ? 0 : line.payload.length + 1) + 1;
-  const out = Buffer.allocUnsafe(bound);
-  let at = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const { head, payload } = lines[i]!;
-    if (i > 0) out[at++] = LF;
-    at += out.write(head, at);
-    if (payload === null) continue;
-    out.set(payload, at);
-    if (payload.indexOf(LF) >= 0 || payload.indexOf(CR) >= 0) blankLineBreaks(out, at, at + payload.length);
-    at += payload.length;
-    out[at++] = CLOSE_BRACE;
+/** Writes the lines, one per event, `\n` between them. */
+export function encodeLines({ envelopes, payloads, lines }: LineSources): EncodedLines {
+  let estimate = 0;
+  for (let i = 0; i < envelopes.length; i++) estimate += (payloads[i]?.length ?? 3 * (lines[i]?.length ?? 0)) + 512;
+  const writer = new ByteWriter(estimate);
+  const ends: number[] = [];
+  for (let i = 0; i < envelopes.length; i++) {
+    if (i > 0) writer.byte(LF);
+    const payload = payloads[i] ?? null;
+    if (payload !== null) writeSplicedLine(writer, envelopes[i]!, payload);
+    else writer.text(lineOf(lines, i));
+    ends.push(writer.at);
   }
-  return out.subarray(0, at);
+  return { bytes: writer.done(), ends };
 }
 
-function blankLineBreaks(bytes: Uint8Array, from: number, to: number): void {
-  for (let i = from; i < to; i++) if (bytes[i] === LF || bytes[i] === CR) bytes[i] = SPACE;
+function lineOf(lines: ReadonlyArray<string | null>, i: number): string {
+  const line = lines[i];
+  if (typeof line !== 'string') throw new Error(`event ${i} has neither payload bytes nor a serialised line`);
+  return line;
+}
+
+function writeSplicedLine(writer: ByteWriter, e: Envelope, payload: Uint8Array): void {
+  // Unrolled: a keyed load with a computed field name costs more than writing the field.
+  writer.bytes(fieldPrefixes[0]!); writer.jsonString(e.eventId);
+  writer.bytes(fieldPrefixes[1]!); writer.jsonString(e.tenant);
+  writer.bytes(fieldPrefixes[2]!); writer.jsonString(e.source);
+  writer.bytes(fieldPrefixes[3]!); writer.jsonString(e.type);
+  writer.bytes(fieldPrefixes[4]!); writer.number(e.occurredAt);
+  writer.bytes(fieldPrefixes[5]!); writer.number(e.sentAt);
+  writer.bytes(fieldPrefixes[6]!); writer.number(e.receivedAt);
+  writer.bytes(fieldPrefixes[7]!); writer.number(e.timestamp);
+  writer.bytes(fieldPrefixes[8]!); writer.jsonString(e.userId);
+  writer.bytes(fieldPrefixes[9]!); writer.jsonString(e.anonymousId);
+  writer.bytes(fieldPrefixes[10]!); writer.jsonString(e.sessionId);
+  writer.bytes(fieldPrefixes[11]!); writer.jsonString(e.traceId);
+  writer.bytes(fieldPrefixes[12]!); writer.jsonString(e.parentId);
+  writer.bytes(fieldPrefixes[13]!); writer.jsonString(e.clientIp);
+  writer.bytes(payloadPrefix);
+  const at = writer.at;
+  writer.bytes(payload);
+  if (payload.indexOf(LF) >= 0 || payload.indexOf(CR) >= 0) writer.blankLineBreaks(at);
+  writer.byte(CLOSE_BRACE);
+}
+
+/** A growing byte buffer; short ASCII strings are copied by a loop, cheaper than a native write. */
+class ByteWriter {
+  private buffer: Buffer;
+  at = 0;
+
+  constructor(capacity: number) {
+    this.buffer = Buffer.allocUnsafe(Math.max(capacity, 64));
+  }
+
+  private ensure(more: number): void {
+    if (this.at + more <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.at + more));
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
+  }
+
+  byte(value: number): void {
+    this.ensure(1);
+    this.buffer[this.at++] = value;
+  }
+
+  bytes(source: Uint8Array): void {
+    this.ensure(source.length);
+    if (source.length > 32) {
+      this.buffer.set(source, this.at);
+      this.at += source.length;
+      return;
+    }
+    const buffer = this.buffer;
+    let at = this.at;
+    for (let k = 0; k < source.length; k++) buffer[at++] = source[k]!;
+    this.at = at;
+  }
+
+  /** A number as JSON.stringify writes it (NaN and infinities as null), or null. */
+  number(value: number | null): void {
+    if (value === null || !Number.isFinite(value)) this.bytes(NULL);
+    else this.ascii(String(value));
+  }
+
+  /** A string known to be printable ASCII. */
+  ascii(value: string): void {
+    this.ensure(value.length);
+    const buffer = this.buffer;
+    let at = this.at;
+    for (let k = 0; k < value.length; k++) buffer[at++] = value.charCodeAt(k);
+    this.at = at;
+  }
+
+  /** Any text, UTF-8 encoded. */
+  text(value: string): void {
+    this.ensure(3 * value.length);
+    this.at += this.buffer.write(value, this.at);
+  }
+
+  /** A string as JSON.stringify writes it (printable ASCII without `"` or `\` is copied as is), or null. */
+  jsonString(value: string | null): void {
+    if (value === null) {
+      this.bytes(NULL);
+      return;
+    }
+    this.ensure(value.length + 2);
+    const buffer = this.buffer;
+    let at = this.at;
+    buffer[at++] = QUOTE;
+    for (let k = 0; k < value.length; k++) {
+      const c = value.charCodeAt(k);
+      if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) {
+        this.text(JSON.stringify(value));
+        return;
+      }
+      buffer[at++] = c;
+    }
+    buffer[at++] = QUOTE;
+    this.at = at;
+  }
+
+  blankLineBreaks(from: number): void {
+    for (let i = from; i < this.at; i++) if (this.buffer[i] === LF || this.buffer[i] === CR) this.buffer[i] = SPACE;
+  }
+
+  done(): Buffer {
+    return this.buffer.subarray(0, this.at);
+  }
 }

@@ -1,5 +1,5 @@
 import type { IngestedEvent, QuarantinedEvent } from '@sluice/core';
-import { encodeLines, eventLine, lineSize, type EventLine } from './event-lines.ts';
+import { encodeLines, type Envelope, type LineSources } from './event-lines.ts';
 
 /**
  * The wire format of Sluice's Kafka topics, shared by the producer (this adapter) and the lander.
@@ -40,51 +40,44 @@ export function partitionKeyOf(event: Pick<IngestedEvent, 'sessionId' | 'userId'
 
 /**
  * The messages of one append, as the producer sends them: the events grouped by partition key in
- * arrival order, each group cut into values of at most about `maxValueBytes` (see lineSize; a
- * single larger event still gets a message of its own). `payloads[i]`, when given and not null,
- * is the client's JSON of event i's payload, spliced into its line instead of serialising the
- * payload again (the line parses to the same record).
+ * arrival order, each group cut into values of at most `maxValueBytes` (a single larger event
+ * still gets a message of its own). Each line splices the client's JSON of the payload after the
+ * record's other fields where the sources have it, and is the serialised record otherwise (the
+ * line parses to the same record either way; see event-lines.ts).
  */
-export function encodeEventLineMessages(
-  topic: string,
-  events: readonly IngestedEvent[],
-  maxValueBytes: number,
-  payloads?: ReadonlyArray<Uint8Array | null>,
-): Array<OutgoingMessage<Buffer>> {
-  const groups = new Map<string | undefined, EventLine[]>();
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i]!;
-    const key = partitionKeyOf(event);
-    let lines = groups.get(key);
-    if (lines === undefined) groups.set(key, (lines = []));
-    lines.push(eventLine(event, payloads?.[i] ?? null));
+export function lineMessages(topic: string, sources: LineSources, maxValueBytes: number): Array<OutgoingMessage<Buffer>> {
+  const groups = new Map<string | undefined, { envelopes: Envelope[]; payloads: Array<Uint8Array | null>; lines: Array<string | null> }>();
+  for (let i = 0; i < sources.envelopes.length; i++) {
+    const envelope = sources.envelopes[i]!;
+    const key = partitionKeyOf(envelope);
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = { envelopes: [], payloads: [], lines: [] }));
+    group.envelopes.push(envelope);
+    group.payloads.push(sources.payloads[i] ?? null);
+    group.lines.push(sources.lines[i] ?? null);
   }
   const messages: Array<OutgoingMessage<Buffer>> = [];
-  const emit = (key: string | undefined, lines: EventLine[]) => {
-    const message: OutgoingMessage<Buffer> = { topic, value: encodeLines(lines), headers: { [SCHEMA_HEADER]: INGESTED_EVENT_LINES_SCHEMA } };
-    if (key !== undefined) message.key = key;
-    messages.push(message);
-  };
-  for (const [key, lines] of groups) {
+  for (const [key, group] of groups) {
+    const { bytes, ends } = encodeLines(group);
     let start = 0;
-    let bytes = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const size = lineSize(lines[i]!) + 1;
-      if (i > start && bytes + size > maxValueBytes) {
-        emit(key, lines.slice(start, i));
-        start = i;
-        bytes = 0;
+    for (let i = 0; i < ends.length; i++) {
+      const end = ends[i]!;
+      // Cut after line i when line i + 1 would not fit, and after the last line.
+      if (i === ends.length - 1 || ends[i + 1]! - start > maxValueBytes) {
+        const message: OutgoingMessage<Buffer> = { topic, value: bytes.subarray(start, end), headers: { [SCHEMA_HEADER]: INGESTED_EVENT_LINES_SCHEMA } };
+        if (key !== undefined) message.key = key;
+        messages.push(message);
+        start = end + 1;
       }
-      bytes += size;
     }
-    emit(key, start === 0 ? lines : lines.slice(start));
   }
   return messages;
 }
 
-/** The same messages with their values as text (what a consumer with string deserializers reads). */
+/** The messages of records at hand, values as text (what a consumer with string deserializers reads). */
 export function eventLineMessages(topic: string, events: readonly IngestedEvent[], maxValueBytes: number): OutgoingMessage[] {
-  return encodeEventLineMessages(topic, events, maxValueBytes).map((message) => ({ ...message, value: message.value.toString('utf8') }));
+  const sources = { envelopes: events, payloads: [], lines: events.map((event) => JSON.stringify(event)) };
+  return lineMessages(topic, sources, maxValueBytes).map((message) => ({ ...message, value: message.value.toString('utf8') }));
 }
 
 /** A per-event message (`ingested-event/v1`), as earlier versions wrote them; kept for tests of readers. */
@@ -96,7 +89,12 @@ export function eventMessage(topic: string, event: IngestedEvent): OutgoingMessa
 }
 
 export function quarantineMessage(topic: string, event: QuarantinedEvent): OutgoingMessage {
-  return { topic, value: JSON.stringify(event), headers: { [SCHEMA_HEADER]: QUARANTINED_EVENT_SCHEMA } };
+  return quarantineJsonMessage(topic, JSON.stringify(event));
+}
+
+/** A quarantine message from the JSON of a QuarantinedEvent. */
+export function quarantineJsonMessage(topic: string, json: string): OutgoingMessage {
+  return { topic, value: json, headers: { [SCHEMA_HEADER]: QUARANTINED_EVENT_SCHEMA } };
 }
 
 /** Reads the value of a per-event message from the events topic; throws on an unknown schema version. */

@@ -2,7 +2,6 @@ export { createKafkaEventLog, type KafkaEventLogOptions } from './kafka-event-lo
 export {
   decodeEventMessage,
   decodeQuarantineMessage,
-  encodeEventLineMessages,
   eventLinesOf,
   eventLineMessages,
   eventMessage,

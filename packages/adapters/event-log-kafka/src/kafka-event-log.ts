@@ -1,11 +1,9 @@
-import { Admin, ProduceAcks, Producer, stringSerializer, type BaseOptions, type CompressionAlgorithmValue, type Serializers } from '@platformatic/kafka';
-import { SluiceError, type AppendBatch, type EventLog } from '@sluice/core';
+import type { CompressionAlgorithmValue } from '@platformatic/kafka';
+import type { AppendBatch, EventLog } from '@sluice/core';
 import { createGroupCommitEventLog, type GroupCommitObserver } from '@sluice/event-log-embedded';
-import { ensureTopics } from './ensure-topics.ts';
-import { encodeEventLineMessages, quarantineMessage, type OutgoingMessage } from './event-messages.ts';
-import { payloadBytesOf } from './payload-bytes.ts';
-import { splitBySize } from './split-by-size.ts';
-import { describeKafkaError, storageUnavailable, withDeadline } from './storage-unavailable.ts';
+import { roundOf } from './produce-round.ts';
+import { startProducerThread } from './producer-thread.ts';
+import { storageUnavailable, withDeadline } from './storage-unavailable.ts';
 
 export interface KafkaEventLogOptions {
   /** Bootstrap brokers, `host:port`. */
@@ -63,21 +61,6 @@ const defaults = {
   compression: 'lz4' as CompressionAlgorithmValue,
   producers: 2,
 };
-const retryDelayMs = 500;
-/** Well under the 1 MiB default max.message.bytes of a topic; see splitBySize. */
-const maxRequestBytes = 512 * 1024;
-/** Size of one message value (see lineSize): at most 384 KiB of UTF-8, so it fits one request. */
-const maxValueChars = 128 * 1024;
-
-type EventLogProducer = Producer<string, string | Buffer, string, string>;
-/** Keys and headers are text; values are already bytes (event lines) or text (quarantined events). */
-const serializers: Serializers<string, string | Buffer, string, string> = {
-  key: stringSerializer,
-  value: (value) => (typeof value === 'string' ? Buffer.from(value) : value),
-  headerKey: stringSerializer,
-  headerValue: stringSerializer,
-};
-
 /**
  * The scale-out EventLog: accepted events go to one Kafka topic, quarantined ones to another, and a
  * lander consumer group moves them into the warehouse. `append` resolves once Kafka acknowledged
@@ -92,6 +75,10 @@ const serializers: Serializers<string, string | Buffer, string, string> = {
  * builds its round while the first one's is on the wire. The events of one append share a
  * producer, so their order within a session holds; appends that overlap in time had no order.
  *
+ * The producers live on a thread of their own (producer-thread.ts): the ingest thread hands each
+ * round over as a compact ProduceRound (the records without payloads, the request bodies), and
+ * that thread writes the lines from the bodies' bytes, compresses and sends (docs/decisions/0011).
+ *
  * Duplicates: unlike the warehouse, Kafka cannot tell at produce time that (source, eventId) was
  * seen before, so every entry of `duplicate` is false. A client that resends after a 503 or a lost
  * response writes the event again; the lander and the warehouse deduplicate (ClickHouse
@@ -99,47 +86,33 @@ const serializers: Serializers<string, string | Buffer, string, string> = {
  */
 export async function createKafkaEventLog(options: KafkaEventLogOptions, observer: GroupCommitObserver = {}): Promise<EventLog> {
   const settings: Settings = { ...defaults, ...withoutUndefined(options), brokers: options.brokers };
-  const clientOptions: Omit<BaseOptions, 'clientId'> = {
-    bootstrapBrokers: settings.brokers,
-    connectTimeout: settings.connectTimeoutMs,
-    timeout: settings.requestTimeoutMs,
-    // The client turns 0 or 1 retries on an idempotent producer into "retry forever".
-    retries: Math.max(2, settings.retries),
-    retryDelay: retryDelayMs,
-  };
-  const newProducer = (lane: number): EventLogProducer => new Producer({
-    ...clientOptions,
-    clientId: `${settings.clientId}-event-log-${lane}`,
-    serializers,
-    idempotent: true,
-    acks: ProduceAcks.ALL,
-    autocreateTopics: false,
+  const producerCount = Math.max(1, settings.producers);
+  const thread = await startProducerThread({
+    brokers: settings.brokers,
+    clientId: settings.clientId,
+    topic: settings.topic,
+    quarantineTopic: settings.quarantineTopic,
+    topicLayout: withoutUndefined({ partitions: settings.partitions, replicationFactor: settings.replicationFactor }),
+    connectTimeoutMs: settings.connectTimeoutMs,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    retries: settings.retries,
+    startupTimeoutMs: settings.startupTimeoutMs,
     compression: settings.compression,
+    producers: producerCount,
   });
-  const producers = Array.from({ length: Math.max(1, settings.producers) }, (_, lane) => newProducer(lane));
 
-  await connect(settings, clientOptions, producers);
-
-  async function produce(producer: EventLogProducer, batch: AppendBatch): Promise<void> {
-    const messages: Array<OutgoingMessage<string | Buffer>> = [
-      ...encodeEventLineMessages(settings.topic, batch.events, maxValueChars, payloadBytesOf(batch)),
-      ...batch.quarantine.map((event) => quarantineMessage(settings.quarantineTopic, event)),
-    ];
-    // One request after the other: a session's events keep their order, and a failure stops the rest.
-    for (const chunk of splitBySize(messages, maxRequestBytes)) await producer.send({ messages: chunk });
-  }
-
-  const lanes = producers.map((producer) => {
+  const lanes = Array.from({ length: producerCount }, (_, lane) => {
     const sink = {
       async append(batch: AppendBatch) {
         const describeTimeout = () => `Kafka did not acknowledge the batch within ${settings.deliveryTimeoutMs} ms`;
-        await withDeadline(produce(producer, batch), settings.deliveryTimeoutMs, describeTimeout).catch((error: unknown) => {
+        const { round, transfer } = roundOf(batch);
+        await withDeadline(thread.produce(lane, round, transfer), settings.deliveryTimeoutMs, describeTimeout).catch((error: unknown) => {
           throw storageUnavailable(error);
         });
         return { duplicate: batch.events.map(() => false) };
       },
     };
-    const maxQueuedEvents = Math.max(1, Math.ceil(settings.maxQueuedEvents / producers.length));
+    const maxQueuedEvents = Math.max(1, Math.ceil(settings.maxQueuedEvents / producerCount));
     return createGroupCommitEventLog(sink, { maxBatchEvents: settings.maxBatchEvents, maxQueuedEvents }, observer);
   });
 
@@ -151,38 +124,12 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
     async close() {
       // Queued rounds finish first (each bounded by deliveryTimeoutMs), so their callers get an answer.
       await Promise.all(lanes.map((lane) => lane.close()));
-      await Promise.all(producers.map((producer) => producer.close()));
+      await thread.close();
     },
   };
 }
 
 type Settings = typeof defaults & KafkaEventLogOptions;
-
-/** Creates missing topics and registers the idempotent producer, or fails naming the brokers. */
-async function connect(settings: Settings, clientOptions: Omit<BaseOptions, 'clientId'>, producers: EventLogProducer[]): Promise<void> {
-  const admin = new Admin({ ...clientOptions, clientId: `${settings.clientId}-event-log-admin` });
-  const deadline = Date.now() + settings.startupTimeoutMs;
-  const topics = [settings.topic, settings.quarantineTopic].map((name) => ({
-    name,
-    ...withoutUndefined({ partitions: settings.partitions, replicationFactor: settings.replicationFactor }),
-  }));
-  try {
-    await withDeadline(
-      (async () => {
-        await ensureTopics(admin, topics, deadline);
-        for (const producer of producers) await producer.initIdempotentProducer({});
-      })(),
-      settings.startupTimeoutMs,
-      () => `no answer within ${settings.startupTimeoutMs} ms`,
-    );
-  } catch (error) {
-    await Promise.all(producers.map((producer) => producer.close(true).catch(() => undefined)));
-    const reason = error instanceof SluiceError ? error.message : describeKafkaError(error);
-    throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', `Kafka is unavailable at ${settings.brokers.join(', ')}: ${reason}`, { cause: error });
-  } finally {
-    await admin.close().catch(() => undefined);
-  }
-}
 
 /** Drops keys whose value is undefined, so that `{ ...defaults, ...options }` keeps the defaults. */
 function withoutUndefined<T extends object>(value: T): { [K in keyof T]?: Exclude<T[K], undefined> } {

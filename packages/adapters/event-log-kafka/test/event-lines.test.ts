@@ -3,8 +3,13 @@ import { test } from 'node:test';
 import type { IngestedEvent } from '@sluice/core';
 import { makeIngestedEvent } from '@sluice/core/testing';
 import { ENVELOPE_FIELDS } from '../src/event-lines.ts';
-import { encodeEventLineMessages, eventLinesOf, INGESTED_EVENT_LINES_SCHEMA } from '../src/event-messages.ts';
-import { payloadBytesOf } from '../src/payload-bytes.ts';
+import { eventLinesOf, INGESTED_EVENT_LINES_SCHEMA, lineMessages } from '../src/event-messages.ts';
+import { lineSourcesOf, roundOf } from '../src/produce-round.ts';
+
+type Bodies = Array<{ json: Uint8Array | null; positions: number[] }>;
+
+/** The path of a produce round: the ingest thread's roundOf, then the producer thread's line sources. */
+const sourcesOf = (events: IngestedEvent[], bodies?: Bodies) => lineSourcesOf(roundOf({ events, quarantine: [], ...(bodies ? { bodies } : {}) }).round);
 
 /** What the route does: parse the body, keep the entries at `positions` as the events' payloads. */
 function eventsOfBody(body: string, positions: number[], overrides: Partial<IngestedEvent> = {}) {
@@ -15,8 +20,8 @@ function eventsOfBody(body: string, positions: number[], overrides: Partial<Inge
 }
 
 /** The lines of one append, as text, in event order (all events share one key here). */
-function linesOf(events: IngestedEvent[], bodies: Array<{ json: Uint8Array | null; positions: number[] }>): string[] {
-  const messages = encodeEventLineMessages('events', events, 1 << 20, payloadBytesOf({ events, bodies }));
+function linesOf(events: IngestedEvent[], bodies: Bodies): string[] {
+  const messages = lineMessages('events', sourcesOf(events, bodies), 1 << 20);
   return messages.flatMap((m) => eventLinesOf(m.value.toString('utf8'), INGESTED_EVENT_LINES_SCHEMA));
 }
 
@@ -68,13 +73,20 @@ test('without usable bytes the payload is serialised: no body, a lone surrogate 
   assertSameRecords(linesOf(events, [withBody.body, { json: null, positions: [0] }]), events);
 
   const lone = eventsOfBody('{"events":[{"type":"generation","s":"\\ud800 alone"}]}', [0]);
-  assert.equal(payloadBytesOf({ events: lone.events, bodies: [lone.body] })[0], null);
+  assert.equal(sourcesOf(lone.events, [lone.body]).payloads[0], null);
   assertSameRecords(linesOf(lone.events, [lone.body]), lone.events);
 
-  assert.deepEqual(payloadBytesOf({ events, bodies: [withBody.body] }), [null, null], 'one body for two events: not trusted');
-  assert.deepEqual(payloadBytesOf({ events }), [null, null]);
+  assert.deepEqual(sourcesOf(events, [withBody.body]).payloads, [null, null], 'one body for two events: not trusted');
+  assertSameRecords(linesOf(events, [withBody.body]), events);
+  assert.deepEqual(sourcesOf(events).payloads, [null, null]);
   const outOfRange = eventsOfBody('{"events":[{"type":"generation"}]}', [0]);
-  assert.deepEqual(payloadBytesOf({ events: outOfRange.events, bodies: [{ ...outOfRange.body, positions: [3] }] }), [null]);
+  assert.throws(() => sourcesOf(outOfRange.events, [{ ...outOfRange.body, positions: [3] }]), /no event at position 3/);
+});
+
+test('a round carries every field of the records to the producer thread', () => {
+  const events = [makeIngestedEvent({ sentAt: null, clientIp: '198.51.100.7', traceId: 't', parentId: 'p', anonymousId: 'a' }), makeIngestedEvent()];
+  const { envelopes } = sourcesOf(events);
+  assert.deepEqual(envelopes, events.map(({ payload: _payload, ...envelope }) => envelope));
 });
 
 test('the spliced head writes every field of the record but the payload, in the order of the record', () => {
@@ -88,7 +100,7 @@ test('messages are cut by size with spliced payloads too, order kept', () => {
   const entries = Array.from({ length: 10 }, (_, n) => ({ type: 'generation', n, pad: 'p'.repeat(200) }));
   const { events, body } = eventsOfBody(JSON.stringify({ events: entries }), entries.map((_, n) => n));
   const lineLength = JSON.stringify(events[0]).length;
-  const messages = encodeEventLineMessages('events', events, 3 * (lineLength + 1) + 10, payloadBytesOf({ events, bodies: [body] }));
+  const messages = lineMessages('events', sourcesOf(events, [body]), 3 * (lineLength + 1) + 10);
   assert.deepEqual(messages.map((m) => m.value.toString('utf8').split('\n').length), [3, 3, 3, 1]);
   const lines = messages.flatMap((m) => eventLinesOf(m.value.toString('utf8'), INGESTED_EVENT_LINES_SCHEMA));
   assertSameRecords(lines, events);

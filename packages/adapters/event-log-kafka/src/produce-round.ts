@@ -1,0 +1,140 @@
+import { eventSlices, type AppendBatch } from '@sluice/core';
+import type { Envelope, LineSources } from './event-lines.ts';
+
+/**
+ * One produce round as the ingest thread hands it to the producer thread (producer-thread.ts):
+ * cheap to build and to copy between threads, and enough to write every line byte for byte. The
+ * records' payloads do not travel as objects (copying them costs as much as serialising them);
+ * the request bodies they were parsed from do, and the producer thread finds each payload's bytes
+ * in them.
+ */
+export interface ProduceRound {
+  /** Events in the round. */
+  count: number;
+  /**
+   * The records without their payloads, in envelopeOf's order: their string fields concatenated
+   * in `text` (STRING_FIELDS per event, each `textLengths` long, -1 for null) and their numbers in
+   * `numbers` (NUMBER_FIELDS per event, NaN for null: JSON writes both as null). Three flat
+   * values copy between threads far faster than an array of objects or of mixed values.
+   */
+  text: string;
+  textLengths: Int32Array;
+  numbers: Float64Array;
+  /** Request bodies (copies the round owns) and the events they cover: `first` and the next `positions.length`. */
+  bodies: RoundBody[];
+  /** Events no body covers, and the JSON of each one's whole record. */
+  lineIndexes: number[];
+  lineTexts: string[];
+  /** The quarantined events' JSON. */
+  quarantine: string[];
+}
+
+export interface RoundBody {
+  json: Uint8Array;
+  /** For each covered event, its index in the body's `events` array. */
+  positions: readonly number[];
+  first: number;
+}
+
+const STRING_FIELDS = 10;
+const NUMBER_FIELDS = 4;
+
+/** The round of an append, and the buffers to transfer with it. */
+export function roundOf(batch: AppendBatch): { round: ProduceRound; transfer: ArrayBuffer[] } {
+  const { events } = batch;
+  const strings = new Array<string>(events.length * STRING_FIELDS);
+  const textLengths = new Int32Array(events.length * STRING_FIELDS);
+  const numbers = new Float64Array(events.length * NUMBER_FIELDS);
+  let t = 0;
+  let n = 0;
+  const text = (value: string | null) => {
+    strings[t] = value ?? '';
+    textLengths[t++] = value === null ? -1 : value.length;
+  };
+  for (const e of events) {
+    text(e.eventId); text(e.tenant); text(e.source); text(e.type); text(e.userId);
+    text(e.anonymousId); text(e.sessionId); text(e.traceId); text(e.parentId); text(e.clientIp);
+    numbers[n++] = e.occurredAt; numbers[n++] = e.sentAt ?? Number.NaN; numbers[n++] = e.receivedAt; numbers[n++] = e.timestamp;
+  }
+  const lineIndexes: number[] = [];
+  const lineTexts: string[] = [];
+  const serialise = (i: number) => {
+    lineIndexes.push(i);
+    lineTexts.push(JSON.stringify(events[i]));
+  };
+  const bodies: RoundBody[] = [];
+  const transfer: ArrayBuffer[] = [textLengths.buffer, numbers.buffer];
+  const covered = batch.bodies?.reduce((sum, body) => sum + body.positions.length, 0);
+  let at = 0;
+  if (covered === events.length) {
+    for (const { json, positions } of batch.bodies!) {
+      if (json === null) {
+        for (let k = 0; k < positions.length; k++) serialise(at + k);
+      } else {
+        // A copy: the request's buffer may share its memory with others (Node's buffer pool).
+        const copy = new Uint8Array(json);
+        bodies.push({ json: copy, positions, first: at });
+        transfer.push(copy.buffer);
+      }
+      at += positions.length;
+    }
+  }
+  for (; at < events.length; at++) serialise(at);
+  const round: ProduceRound = {
+    count: events.length, text: strings.join(''), textLengths, numbers, bodies, lineIndexes, lineTexts,
+    quarantine: batch.quarantine.map((q) => JSON.stringify(q)),
+  };
+  return { round, transfer };
+}
+
+/**
+ * The lines' sources on the producer side: each covered event's payload is its slice of the body
+ * (found by @sluice/core's scanner). Where the scanner cannot copy a body byte for byte (a lone
+ * surrogate escape), the body is parsed as the route parsed it and those records serialised.
+ */
+export function lineSourcesOf(round: ProduceRound): LineSources {
+  const n = round.count;
+  const envelopes = envelopesOf(round);
+  const payloads = new Array<Uint8Array | null>(n).fill(null);
+  const lines = new Array<string | null>(n).fill(null);
+  round.lineIndexes.forEach((i, k) => { lines[i] = round.lineTexts[k]!; });
+  for (const { json, positions, first } of round.bodies) {
+    const slices = eventSlices(json);
+    let entries: unknown[] | null = null;
+    for (let k = 0; k < positions.length; k++) {
+      const position = positions[k]!;
+      if (slices !== null && position < slices.starts.length) {
+        payloads[first + k] = json.subarray(slices.starts[position], slices.ends[position]);
+        continue;
+      }
+      entries ??= (JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as { events: unknown[] }).events;
+      if (position >= entries.length) throw new Error(`a request body has no event at position ${position}`);
+      lines[first + k] = JSON.stringify({ ...envelopes[first + k], payload: entries[position] });
+    }
+  }
+  return { envelopes, payloads, lines };
+}
+
+function envelopesOf({ count, text, textLengths, numbers }: ProduceRound): Envelope[] {
+  const envelopes = new Array<Envelope>(count);
+  let at = 0;
+  let t = 0;
+  const next = (): string | null => {
+    const length = textLengths[t++]!;
+    if (length < 0) return null;
+    at += length;
+    return text.slice(at - length, at);
+  };
+  const number = (k: number): number => numbers[k]!;
+  for (let i = 0; i < count; i++) {
+    const eventId = next()!; const tenant = next()!; const source = next()!; const type = next()!; const userId = next();
+    const anonymousId = next(); const sessionId = next(); const traceId = next(); const parentId = next(); const clientIp = next();
+    const o = i * NUMBER_FIELDS;
+    const sentAt = number(o + 1);
+    envelopes[i] = {
+      eventId, tenant, source, type, occurredAt: number(o), sentAt: Number.isNaN(sentAt) ? null : sentAt, receivedAt: number(o + 2), timestamp: number(o + 3),
+      userId, anonymousId, sessionId, traceId, parentId, clientIp,
+    };
+  }
+  return envelopes;
+}
