@@ -1,7 +1,7 @@
 import { SluiceError } from '@sluice/core';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { decodeRecord, encodeRecord, type StagingRecord } from './staging-record.ts';
-import { recoverSegments, segmentPath, type RecordRef, type Segment } from './staging-recovery.ts';
+import { recoverSegments, segmentPath, syncDirectory, type RecordRef, type Segment } from './staging-recovery.ts';
 
 export type { RecordRef } from './staging-recovery.ts';
 
@@ -30,6 +30,7 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
   let tail: Promise<unknown> = Promise.resolve();
   /** After a failed fdatasync the file's state is unknown: refuse every further append. */
   let broken: unknown = null;
+  let closed = false;
 
   async function handleOf(segment: Segment): Promise<FileHandle> {
     let handle = handles.get(segment);
@@ -41,13 +42,13 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
     const segment: Segment = { path: segmentPath(dir, firstSeq), firstSeq, lastSeq: firstSeq - 1, size: 0 };
     handles.set(segment, await open(segment.path, 'wx+'));
     // The new file's directory entry must survive a crash too.
-    const directory = await open(dir, 'r');
-    try { await directory.sync(); } finally { await directory.close(); }
+    await syncDirectory(dir);
     segments.push(segment);
     return segment;
   }
 
   async function write(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef> {
+    if (closed) throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', 'the staging log is closed');
     if (broken) throw unavailable('an earlier write to the staging log failed', broken);
     const seq = lastSeq + 1;
     const { chunks, size } = encodeRecord({ seq, events, bodies, meta });
@@ -120,6 +121,7 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
       }
     },
     async close() {
+      closed = true;
       await tail;
       for (const handle of handles.values()) await handle.close();
       handles.clear();

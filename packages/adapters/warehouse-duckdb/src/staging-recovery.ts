@@ -1,6 +1,6 @@
 import { SluiceError } from '@sluice/core';
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { decodeRecord, type RecordFault } from './staging-record.ts';
 
 /** One segment file of the staging log, named after the seq of its first record. */
@@ -38,7 +38,9 @@ export function segmentPath(dir: string, firstSeq: number): string {
  * would silently lose acknowledged events.
  */
 export async function recoverSegments(dir: string, materializedSeq: number): Promise<{ segments: Segment[]; pending: RecordRef[]; lastSeq: number }> {
-  await mkdir(dir, { recursive: true });
+  const created = await mkdir(dir, { recursive: true });
+  // A new directory's own entry must survive a crash too, or the segments in it could vanish with it.
+  if (created !== undefined) await syncDirectory(dirname(dir));
   const names = (await readdir(dir)).filter((name) => SEGMENT_NAME.test(name)).sort();
   const segments: Segment[] = [];
   const pending: RecordRef[] = [];
@@ -91,6 +93,16 @@ function isTornTail(buffer: Buffer, offset: number, claimedSize: number | null):
   if (buffer.length - offset < 12) return true;
   for (let i = offset; i < buffer.length; i++) if (buffer[i] !== 0) return false;
   return true;
+}
+
+/** fsync on a directory: makes the creation (or removal) of its entries durable. */
+export async function syncDirectory(path: string): Promise<void> {
+  const directory = await open(path, 'r');
+  try {
+    await directory.sync();
+  } finally {
+    await directory.close();
+  }
 }
 
 async function truncateDurably(path: string, size: number): Promise<void> {

@@ -4,6 +4,8 @@ import { appendFile, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { blobValue, DuckDBInstance } from '@duckdb/node-api';
+import { ingestLogRow } from '../src/ingest-log.ts';
 import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
 import { stagedBatch } from './helpers/staged-batches.ts';
 
@@ -124,6 +126,27 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
       assert.equal((await segments(logDir)).length, 4);
       assert.equal((await warehouse.listEvents({ limit: 100 })).length, 20);
       assert.equal((await segments(logDir)).length, 1, 'only the segment being appended to is left');
+    } finally {
+      await warehouse.close();
+    }
+  }));
+
+  test('ingest_log rows an older version staged (format 2) are materialised at open, before the staging log', () => withDir(async (path) => {
+    await (await createDuckDbWarehouse({ path })).close();
+    const batch = stagedBatch(4, { skip: [2] });
+    const row = ingestLogRow([{ json: batch.bodies![0]!.json!, entries: batch.events.map((event, i) => ({ position: batch.bodies![0]!.positions[i]!, event, seq: i + 1 })) }]);
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run('INSERT INTO ingest_log (log_seq, events, bodies, meta, format) VALUES (1, $1, $2, $3, 2)', [row.events, blobValue(row.bodies), row.meta]);
+    connection.closeSync();
+    instance.closeSync();
+    const warehouse = await createDuckDbWarehouse({ path, ...HELD });
+    try {
+      const stored = await warehouse.listEvents({ limit: 10 });
+      assert.deepEqual(stored.map(({ ingestSeq: _seq, ...rest }) => rest), batch.events);
+      // The next acknowledged events continue the sequence after the migrated ones.
+      await warehouse.append(stagedBatch(2));
+      assert.deepEqual((await warehouse.listEvents({ limit: 10 })).map((e) => e.ingestSeq), [1, 2, 3, 4, 5]);
     } finally {
       await warehouse.close();
     }
