@@ -55,11 +55,12 @@ class ResyncNeeded extends Error {}
  * `sluice land`: a consumer group that moves the events and quarantine topics into the warehouse.
  *
  * Messages are gathered per partition and landed as one warehouse append per partition batch
- * (maxBatchEvents, or maxWaitMs after the oldest; a backlog as soon as the warehouse is free),
- * with the deduplication token `topic-partition-firstOffset-lastOffset`; the batch's offsets are
- * committed only after the append resolved. So a crash between the two, a retry, or a replay lands the same messages again, which
- * the warehouse drops (ClickHouse: the token and ReplacingMergeTree on the event key; DuckDB: the
- * event id), and nothing is committed that the warehouse does not have.
+ * (maxBatchEvents, or maxWaitMs after the oldest; the end of a backlog as soon as the warehouse is
+ * free), with the deduplication token `topic-partition-firstOffset-lastOffset`; the batch's offsets
+ * are committed only after the append resolved. So a crash between the two, a retry, or a replay
+ * lands the same messages again, which the warehouse drops (ClickHouse: the token and
+ * ReplacingMergeTree on the event key; DuckDB: the event id), and nothing is committed that the
+ * warehouse does not have.
  */
 export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   const settings = resolveLanderOptions(options);
@@ -132,9 +133,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
         // Handled here so a stream failure while a batch is being landed is not an unhandled rejection.
         next.catch(() => undefined);
       }
-      // A backlog in hand is looked at again once the batch in flight is landed.
-      const wake = landings.batchesLanding() > 0 && buffers.backlogs(Date.now(), settings.maxWaitMs).length > 0 ? landings.landed() : undefined;
-      const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline, wake);
+      const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline, backlogWaitsForLanding() ? landings.landed() : undefined);
       if (result === 'stop') return;
       if (result === 'timeout') continue;
       next = undefined;
@@ -155,7 +154,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     const key = partitionKey(message.topic, message.partition);
     // Fetched before a rebalance gave the partition to another lander: theirs to land now.
     if (!owned.has(key)) return;
-    if (!buffers.has(key)) buffers.start(message.topic, message.partition, await offsets.start(current, message.topic, message.partition));
+    if (!buffers.has(key)) buffers.start(message.topic, message.partition, await offsets.start(current, message.topic, message.partition, message.offset));
     const record: KafkaRecord = {
       topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
       value: message.value, headers: message.headers,
@@ -177,6 +176,11 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
       buffers.acceptGap(decoded, message.leaderEpoch, now);
     }
     if (buffers.events(key) >= settings.maxBatchEvents) await landPartition(key);
+  }
+
+  /** A backlog in hand is looked at again once the batch in flight is landed. */
+  function backlogWaitsForLanding(): boolean {
+    return landings.batchesLanding() > 0 && buffers.backlogs(Date.now(), settings.maxWaitMs).length > 0;
   }
 
   /**

@@ -23,12 +23,21 @@ export class PartitionOffsets {
     }
   }
 
-  /** Where the partition starts (the group's committed offset, else the log start). */
-  start(consumption: Consumption, topic: string, partition: number): Promise<bigint> {
+  /**
+   * Where the partition starts (the group's committed offset, else the log start), for its first
+   * message read, at `firstOffset`. An answer asked ahead that is behind that message is asked
+   * again: the partition's previous owner may have committed since (its last commit can land after
+   * the rebalance), and a stale start would look like offsets skipped by the stream.
+   */
+  async start(consumption: Consumption, topic: string, partition: number, firstOffset: bigint): Promise<bigint> {
     const key = partitionKey(topic, partition);
     const asked = this.#starts.get(key);
     this.#starts.delete(key);
-    return asked ?? consumption.startOffset(topic, partition);
+    if (asked !== undefined) {
+      const position = await asked;
+      if (position >= firstOffset) return position;
+    }
+    return consumption.startOffset(topic, partition);
   }
 
   /**
