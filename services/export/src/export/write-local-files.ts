@@ -46,9 +46,10 @@ export async function fileDigest(path: string): Promise<{ bytes: number; sha256:
 /**
  * Writes every data file and lineage.parquet under `outDir` in the snapshot's layout from the
  * engine's `samples` table (load-samples.ts) and returns them with sizes and hashes, data files
- * in (config, split, shard) order. Each split of each config, and the lineage, is one job on a
- * writer connection of its own: jobs run side by side, biggest first, each file still written on
- * one thread. `onFile` hears of each file as soon as it is complete.
+ * in (config, split, shard) order, then the lineage. Each split of each config is one job on a
+ * writer connection of its own (a Parquet split one per row group): jobs run side by side,
+ * biggest first, each file still written on one thread. `onFile` hears of each file as soon as it
+ * is complete.
  */
 export async function writeLocalFiles(
   engine: ExportEngine, formats: readonly ExportFormat[], outDir: string, layout: ParquetLayout,
@@ -88,16 +89,15 @@ export async function writeLocalFiles(
   // Started biggest first (the longest job should not start last); collected in layout order.
   const started = new Map<(typeof splits)[number], Promise<LocalFile[]>>();
   for (const job of [...splits].sort((a, b) => b.rows - a.rows)) started.set(job, writeSplit(job));
-  const lineage = engine.withWriter(async (connection) => {
-    const file = await writeLineage(connection, formats, join(outDir, 'lineage.parquet'));
-    onFile?.(file);
-    return file;
-  });
   // Every job settles before this returns or throws: none is left running on the engine.
-  const settled = await Promise.allSettled([...splits.map((job) => started.get(job)!), lineage.then((file) => [file])]);
+  const settled = await Promise.allSettled(splits.map((job) => started.get(job)!));
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed) throw failed.reason;
-  return { files: settled.flatMap((result) => (result.status === 'fulfilled' ? result.value : [])), counts };
+  // The lineage last: it is small, and is written while the last data file is being uploaded
+  // rather than holding a writer that the data files' row groups wait for.
+  const lineage = await engine.withWriter((connection) => writeLineage(connection, formats, join(outDir, 'lineage.parquet')));
+  onFile?.(lineage);
+  return { files: [...settled.flatMap((result) => (result.status === 'fulfilled' ? result.value : [])), lineage], counts };
 }
 
 /**
