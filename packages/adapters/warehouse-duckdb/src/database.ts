@@ -32,10 +32,10 @@ export class DuckDbDatabase {
     this.#reader = reader;
   }
 
-  static async open(path: string, options: { checkpointThreshold: string }): Promise<DuckDbDatabase> {
+  static async open(path: string, options: { checkpointThreshold: string; threads: number }): Promise<DuckDbDatabase> {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      const instance = await DuckDBInstance.create(path, { checkpoint_threshold: options.checkpointThreshold });
+      const instance = await DuckDBInstance.create(path, { checkpoint_threshold: options.checkpointThreshold, threads: String(options.threads) });
       const db = new DuckDbDatabase(instance, await instance.connect(), await instance.connect());
       await db.#migrate();
       return db;

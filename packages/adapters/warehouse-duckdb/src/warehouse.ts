@@ -26,6 +26,12 @@ export interface DuckDbWarehouseOptions {
   stagingLogDir?: string;
   /** Size at which the staging log starts a new segment file (default 64 MiB). */
   stagingSegmentBytes?: number;
+  /**
+   * DuckDB worker threads (default 1). Materialising with two threads on a 2-core machine cost 25%
+   * more CPU per event than with one and was no faster; the embedded store's reads are streamed
+   * to JavaScript or small (docs/decisions/0010).
+   */
+  threads?: number;
   checkpointThreshold?: string;
   /** Staged events not yet materialised beyond which `append` refuses with SLUICE_ERR_QUEUE_FULL. */
   maxPendingEvents?: number;
@@ -54,7 +60,9 @@ export type DuckDbWarehouse = Warehouse & CurationStore & { materialization(): M
 
 export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
   const checkpointBytes = parseByteSize(options.checkpointThreshold ?? '64MB');
-  const db = await DuckDbDatabase.open(options.path, { checkpointThreshold: `${Math.ceil(backstopBytes(checkpointBytes) / 2 ** 20)}MiB` });
+  const db = await DuckDbDatabase.open(options.path, {
+    checkpointThreshold: `${Math.ceil(backstopBytes(checkpointBytes) / 2 ** 20)}MiB`, threads: options.threads ?? 1,
+  });
   const checkpoints = createCheckpointPolicy(db, checkpointBytes);
   const maxPendingEvents = options.maxPendingEvents ?? 1_000_000;
   // Whatever a previous process acknowledged and did not materialise goes into `events` first,
