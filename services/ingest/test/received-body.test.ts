@@ -23,3 +23,15 @@ test('bytes that are not valid UTF-8 are not kept (the parsed text had them repl
   const json = Buffer.concat([body('{"events":[{"text":"'), Buffer.from([0xc3, 0x28]), body('"}]}')]);
   assert.equal(unambiguousEventsBody(json), null);
 });
+
+test('a second "events" key is found wherever it is, also right after the first or at the very end', () => {
+  assert.equal(unambiguousEventsBody(body('{"events":[],"events":[]}')), null);
+  const lookalikes = body('{"events":["vents\\"","xevents\\"","events"]}');
+  assert.equal(unambiguousEventsBody(lookalikes), null, 'the text "events" inside a string is not told apart (rare, and safe)');
+  const escapedQuote = body('{"events":["vents\\"","xevents\\""]}');
+  assert.equal(unambiguousEventsBody(escapedQuote), escapedQuote);
+  const longTail = `{"events":[${'{"prevents":"circumvents"},'.repeat(50)}{"k":"v"}],"x":{"events":1}}`;
+  assert.equal(unambiguousEventsBody(body(longTail)), null);
+  const noSecond = body(`{"events":[${'{"prevents":"circumvents"},'.repeat(50)}{"k":"v"}]}`);
+  assert.equal(unambiguousEventsBody(noSecond), noSecond);
+});
