@@ -12,14 +12,18 @@
  * see kafka-ingest-server.ts). The lander's cost is reported, not hidden: a third run measures
  * `sluice serve` on the DuckDB warehouse, which runs the lander inside the ingest process (only one
  * process may open the DuckDB file), and bench/land/run.ts measures the lander on its own.
- * Events/s count 2xx answers only.
+ * Events/s count 2xx answers only. After the table, the CPU each Sluice process spent per event by
+ * thread (MainThread: HTTP, parsing, validation; WorkerThread: the Kafka producers; V8Worker: GC)
+ * and the broker's CPU, on Linux: on a 2-core machine they share the cores with the load generator.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WRITE_KEY, load as loadWith, resultsTable, root, startProcess, stop } from './harness.ts';
+import { cpuPerEvent, processCpuSeconds, threadCpuSeconds } from './process-cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +41,14 @@ const kafkaPort = Number(values['kafka-port']);
 
 const servicesDir = await mkdtemp(join(tmpdir(), 'sluice-bench-kafka-'));
 const brokerEnv = { ...process.env, KAFKA_PORT: String(kafkaPort), KAFKA_CONTROLLER_PORT: String(kafkaPort + 1), SLUICE_SERVICES_DIR: servicesDir };
+/** The broker's process id, from the pid file kafka.sh keeps in its state directory (0: unknown). */
+const brokerPid = () => {
+  try {
+    return Number(readFileSync(join(servicesDir, `kafka-${kafkaPort}`, 'kafka.pid'), 'utf8').trim());
+  } catch {
+    return 0;
+  }
+};
 const broker = (command: 'start' | 'stop') =>
   execFileSync('bash', [join(root, '.ci/services/kafka.sh'), command], { env: brokerEnv, stdio: ['ignore', 'inherit', 'inherit'] });
 process.once('SIGINT', () => {
@@ -73,7 +85,9 @@ try {
     const sluice = await startProcess(entry, env, `${base}/readyz`);
     await load('warm-up', base, 3);
     const before = await readMetrics(base);
+    const cpuBefore = { threads: threadCpuSeconds(sluice.pid!), broker: processCpuSeconds(brokerPid()) };
     const run = await load(label, base, duration);
+    const cpuAfter = { threads: threadCpuSeconds(sluice.pid!), broker: processCpuSeconds(brokerPid()) };
     const after = await readMetrics(base);
     await stop(sluice);
     // Produce rounds (the Kafka event log's group commits) during the measured run only.
@@ -83,8 +97,11 @@ try {
     const notes = `${label}: ${rounds} produce rounds of ${Math.round(delta('sluice_group_commit_events_sum') / Math.max(1, rounds))} events, `
       + `${Math.round((1000 * roundSeconds) / Math.max(1, rounds))} ms each; acknowledged by Kafka (incl. warm-up) `
       + `${metricSum(after, 'sluice_events_total', 'outcome="accepted"').toLocaleString('en')} events`;
+    const events = run.eventsPerSecond * duration;
+    const cpu = `${label}: CPU of the Sluice process by thread: ${cpuPerEvent(cpuBefore.threads, cpuAfter.threads, events)}; `
+      + `broker ${((cpuAfter.broker - cpuBefore.broker) / duration).toFixed(2)} core`;
     const landed = metricSum(after, 'sluice_lander_events_landed_total');
-    return { run, notes: landed > 0 ? `${notes}, landed into DuckDB by then ${landed.toLocaleString('en')}` : notes };
+    return { run, notes: landed > 0 ? `${notes}, landed into DuckDB by then ${landed.toLocaleString('en')}` : notes, cpu };
   }
 
   const scaleOut = await measure(`Sluice /v1/batch, Kafka acks=all, ${values.partitions} partitions (ingest process; lander elsewhere)`,
@@ -98,6 +115,8 @@ try {
   console.log(`ratio sluice serve with the lander inside / bare = ${ratio(withLander.run)}x  (the lander's cost when it shares the process)`);
   console.log(scaleOut.notes);
   console.log(withLander.notes);
+  console.log(scaleOut.cpu);
+  console.log(withLander.cpu);
 } finally {
   broker('stop');
   await rm(dataDir, { recursive: true, force: true });
