@@ -1,6 +1,6 @@
 import type { CompressionAlgorithmValue } from '@platformatic/kafka';
-import type { AppendBatch, EventLog } from '@sluice/core';
-import { createGroupCommitEventLog, type GroupCommitObserver } from '@sluice/event-log-embedded';
+import { SluiceError, type AppendBatch, type AppendOutcome, type EventLog } from '@sluice/core';
+import type { GroupCommitObserver } from '@sluice/event-log-embedded';
 import { roundOf } from './produce-round.ts';
 import { startProducerThread } from './producer-thread.ts';
 import { storageUnavailable, withDeadline } from './storage-unavailable.ts';
@@ -24,9 +24,8 @@ export interface KafkaEventLogOptions {
   /** Client retries per Kafka operation, 500 ms apart. Default 5; at least 2 (see below). */
   retries?: number;
   /**
-   * Longest one produce round waits for Kafka's acknowledgement before its appends reject (like
-   * Kafka's delivery.timeout.ms). An append queued behind a round in flight waits at most twice this.
-   * Default 15000.
+   * Longest an append waits for Kafka's acknowledgement, queueing included, before it rejects
+   * (like Kafka's delivery.timeout.ms). Default 15000.
    */
   deliveryTimeoutMs?: number;
   /** Longest startup waits for the brokers and the topics before failing. Default 30000. */
@@ -42,7 +41,7 @@ export interface KafkaEventLogOptions {
   compression?: CompressionAlgorithmValue;
   /**
    * Idempotent producers, each with one produce round in flight (the client allows an idempotent
-   * producer one request in flight). Appends go to the one with the least in hand. Default 2.
+   * producer one request in flight). The next round goes to the first one free. Default 2.
    */
   producers?: number;
 }
@@ -68,16 +67,19 @@ const defaults = {
  * the client's own retries inside one producer session do not write a message twice. Any error or
  * timeout rejects with SLUICE_ERR_STORAGE_UNAVAILABLE, also when part of the batch was written.
  *
- * Concurrent appends share produce rounds (the embedded log's group commit, with Kafka as the
- * sink): each of `producers` idempotent producers has one round in flight and everything that
- * arrives meanwhile goes in its next one. The client keeps an idempotent producer to one request
- * in flight, so rounds turn a queue of small requests into few large ones, and a second producer
- * builds its round while the first one's is on the wire. The events of one append share a
- * producer, so their order within a session holds; appends that overlap in time had no order.
+ * Concurrent appends share produce rounds (a group commit with Kafka as the sink): each of
+ * `producers` idempotent producers has one round in flight and everything that arrives meanwhile
+ * goes in the next round of the first producer free. The client keeps an idempotent producer to
+ * one request in flight, so rounds turn a queue of small requests into few large ones, and a
+ * second producer builds its round while the first one's is on the wire. The events of one append
+ * travel in one round, so their order within a session holds; appends that overlap in time had no
+ * order.
  *
- * The producers live on a thread of their own (producer-thread.ts): the ingest thread hands each
- * round over as a compact ProduceRound (the records without payloads, the request bodies), and
- * that thread writes the lines from the bodies' bytes, compresses and sends (docs/decisions/0011).
+ * The producers and the rounds live on a thread of their own (producer-thread.ts): the ingest
+ * thread hands each append over at once as a compact ProduceRound (the records without payloads,
+ * the request bodies), and that thread gathers rounds, writes the lines from the bodies' bytes,
+ * compresses and sends (docs/decisions/0011). Queue limits, shutdown and the delivery deadline
+ * are kept here, on the ingest thread.
  *
  * Duplicates: unlike the warehouse, Kafka cannot tell at produce time that (source, eventId) was
  * seen before, so every entry of `duplicate` is false. A client that resends after a 503 or a lost
@@ -99,31 +101,43 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
     startupTimeoutMs: settings.startupTimeoutMs,
     compression: settings.compression,
     producers: producerCount,
-  });
+    maxBatchEvents: settings.maxBatchEvents,
+  }, (report) => observer.onCommit?.(report));
 
-  const lanes = Array.from({ length: producerCount }, (_, lane) => {
-    const sink = {
-      async append(batch: AppendBatch) {
-        const describeTimeout = () => `Kafka did not acknowledge the batch within ${settings.deliveryTimeoutMs} ms`;
-        const { round, transfer } = roundOf(batch);
-        await withDeadline(thread.produce(lane, round, transfer), settings.deliveryTimeoutMs, describeTimeout).catch((error: unknown) => {
-          throw storageUnavailable(error);
-        });
-        return { duplicate: batch.events.map(() => false) };
-      },
-    };
-    const maxQueuedEvents = Math.max(1, Math.ceil(settings.maxQueuedEvents / producerCount));
-    return createGroupCommitEventLog(sink, { maxBatchEvents: settings.maxBatchEvents, maxQueuedEvents }, observer);
-  });
+  let queued = 0;
+  let closing = false;
+  const unanswered = new Set<Promise<unknown>>();
+
+  function append(batch: AppendBatch): Promise<AppendOutcome> {
+    if (closing) return Promise.reject(new SluiceError('SLUICE_ERR_SHUTTING_DOWN'));
+    const size = batch.events.length + batch.quarantine.length;
+    if (size === 0) return Promise.resolve({ duplicate: [] });
+    if (queued > 0 && queued + size > settings.maxQueuedEvents) {
+      return Promise.reject(new SluiceError('SLUICE_ERR_QUEUE_FULL', undefined, { details: { queued_events: queued } }));
+    }
+    queued += size;
+    const { round, transfer } = roundOf(batch);
+    const describeTimeout = () => `Kafka did not acknowledge the batch within ${settings.deliveryTimeoutMs} ms`;
+    const answered = withDeadline(thread.append(round, transfer), settings.deliveryTimeoutMs, describeTimeout)
+      .catch((error: unknown) => {
+        throw storageUnavailable(error);
+      })
+      .finally(() => {
+        queued -= size;
+        unanswered.delete(answered);
+      });
+    unanswered.add(answered);
+    return answered.then(() => ({ duplicate: batch.events.map(() => false) }));
+  }
 
   return {
     kind: 'kafka',
-    // The lane with the least in hand: a round is in flight on every lane before any waits twice.
-    append: (batch) => lanes.reduce((best, lane) => (lane.queuedEvents() < best.queuedEvents() ? lane : best)).append(batch),
-    queuedEvents: () => lanes.reduce((sum, lane) => sum + lane.queuedEvents(), 0),
+    append,
+    queuedEvents: () => queued,
     async close() {
-      // Queued rounds finish first (each bounded by deliveryTimeoutMs), so their callers get an answer.
-      await Promise.all(lanes.map((lane) => lane.close()));
+      // Appends already handed over finish first (each bounded by deliveryTimeoutMs), so their callers get an answer.
+      closing = true;
+      await Promise.allSettled([...unanswered]);
       await thread.close();
     },
   };

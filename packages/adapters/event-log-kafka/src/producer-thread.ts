@@ -8,15 +8,24 @@ import { storageUnavailable } from './storage-unavailable.ts';
  * The Kafka producers run on a thread of their own (producer-worker.ts): writing the lines,
  * compressing record batches and the client's request encoding cost about a third of the ingest
  * process's CPU per event, and the ingest thread (HTTP, parsing, validation) was the bottleneck
- * (docs/decisions/0011). The ingest thread hands each round over as a ProduceRound and waits
- * for the answer; `produce` rejects with SLUICE_ERR_STORAGE_UNAVAILABLE when Kafka refused or
- * the thread died.
+ * (docs/decisions/0011). The ingest thread hands each append over as a ProduceRound at once; the
+ * producer thread gathers what is waiting into produce rounds itself, so a round starts as soon
+ * as a producer is free, without waiting for the busy ingest thread to hear of the last one.
+ * `append` rejects with SLUICE_ERR_STORAGE_UNAVAILABLE when Kafka refused or the thread died.
  */
 export interface ProducerThread {
-  /** Sends one round through producer `lane`; resolves once Kafka acknowledged all of it. */
-  produce(lane: number, round: ProduceRound, transfer: ArrayBuffer[]): Promise<void>;
-  /** Closes the producers (after the rounds in flight) and ends the thread. */
+  /** Queues one append; resolves once Kafka acknowledged the round that carried it. */
+  append(round: ProduceRound, transfer: ArrayBuffer[]): Promise<void>;
+  /** Closes the producers and ends the thread; call once every append has been answered. */
   close(): Promise<void>;
+}
+
+/** One produce round as the producer thread reports it (for the group-commit metrics). */
+export interface RoundReport {
+  requests: number;
+  events: number;
+  durationMs: number;
+  ok: boolean;
 }
 
 export interface ProducerThreadSettings {
@@ -32,20 +41,22 @@ export interface ProducerThreadSettings {
   startupTimeoutMs: number;
   compression: CompressionAlgorithmValue;
   producers: number;
+  /** Most events (accepted + quarantined) one produce round carries. */
+  maxBatchEvents: number;
 }
 
 export type ToProducerThread =
-  | { type: 'produce'; id: number; lane: number; round: ProduceRound }
+  | { type: 'append'; id: number; round: ProduceRound }
   | { type: 'close' };
 
 export type FromProducerThread =
   | { type: 'ready' }
   | { type: 'failed'; reason: string }
-  | { type: 'done'; id: number; error?: string }
+  | { type: 'done'; ids: number[]; error?: string; report: RoundReport }
   | { type: 'closed' };
 
 /** Starts the thread; it creates missing topics and registers the producers before this resolves. */
-export async function startProducerThread(settings: ProducerThreadSettings): Promise<ProducerThread> {
+export async function startProducerThread(settings: ProducerThreadSettings, onRound: (report: RoundReport) => void = () => {}): Promise<ProducerThread> {
   const worker = new Worker(new URL('./producer-worker.ts', import.meta.url), { workerData: settings });
   const pending = new Map<number, { resolve: () => void; reject: (error: unknown) => void }>();
   let nextId = 0;
@@ -62,10 +73,14 @@ export async function startProducerThread(settings: ProducerThreadSettings): Pro
           reject(new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', `Kafka is unavailable at ${settings.brokers.join(', ')}: ${message.reason}`));
           break;
         case 'done': {
-          const request = pending.get(message.id);
-          pending.delete(message.id);
-          if (message.error === undefined) request?.resolve();
-          else request?.reject(storageUnavailable(new Error(message.error)));
+          onRound(message.report);
+          const error = message.error === undefined ? null : storageUnavailable(new Error(message.error));
+          for (const id of message.ids) {
+            const request = pending.get(id);
+            pending.delete(id);
+            if (error === null) request?.resolve();
+            else request?.reject(error);
+          }
           break;
         }
         case 'closed':
@@ -92,12 +107,12 @@ export async function startProducerThread(settings: ProducerThreadSettings): Pro
   }
 
   return {
-    produce(lane, round, transfer) {
+    append(round, transfer) {
       if (dead) return Promise.reject(dead);
       const id = nextId++;
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ type: 'produce', id, lane, round } satisfies ToProducerThread, transfer);
+        worker.postMessage({ type: 'append', id, round } satisfies ToProducerThread, transfer);
       });
     },
     async close() {

@@ -1,12 +1,14 @@
 /*
- * The producer thread's entry (see producer-thread.ts): owns the Kafka producers, turns each
- * produce round into messages (lines spliced from the request bodies, event-lines.ts) and sends
- * them with acks=all. Everything here runs beside the ingest thread, not on it.
+ * The producer thread's entry (see producer-thread.ts): owns the Kafka producers, gathers the
+ * appends it is handed into produce rounds, turns each round into messages (lines spliced from
+ * the request bodies, event-lines.ts) and sends them with acks=all. Everything here runs beside
+ * the ingest thread, not on it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Admin, ProduceAcks, Producer, stringSerializer, type BaseOptions, type Serializers } from '@platformatic/kafka';
 import { SluiceError } from '@sluice/core';
 import { ensureTopics } from './ensure-topics.ts';
+import type { LineSources } from './event-lines.ts';
 import { lineMessages, quarantineJsonMessage, type OutgoingMessage } from './event-messages.ts';
 import { lineSourcesOf, type ProduceRound } from './produce-round.ts';
 import type { FromProducerThread, ProducerThreadSettings, ToProducerThread } from './producer-thread.ts';
@@ -50,16 +52,51 @@ const producers: EventLogProducer[] = Array.from({ length: settings.producers },
   compression: settings.compression,
 }));
 
+/** Appends waiting for a producer, oldest first, and the producers with no round in flight. */
+const queue: Array<{ id: number; round: ProduceRound }> = [];
+const idle = producers.map((_, lane) => lane);
+
 port.on('message', (message: ToProducerThread) => {
-  if (message.type === 'produce') {
-    produce(producers[message.lane]!, message.round).then(
-      () => post({ type: 'done', id: message.id }),
-      (error: unknown) => post({ type: 'done', id: message.id, error: describeKafkaError(error) }),
-    );
+  if (message.type === 'append') {
+    queue.push({ id: message.id, round: message.round });
+    startRounds();
   } else {
     void Promise.all(producers.map((producer) => producer.close().catch(() => undefined))).then(() => post({ type: 'closed' }));
   }
 });
+
+/**
+ * Group commit with Kafka as the sink: every idle producer takes what is waiting (up to
+ * maxBatchEvents) as one round; appends that arrive meanwhile wait for the next free producer.
+ * Each producer has one round in flight (the client allows an idempotent producer one request in
+ * flight), and all events of one append travel in one round, so a request's order holds.
+ */
+function startRounds(): void {
+  while (idle.length > 0 && queue.length > 0) {
+    const lane = idle.shift()!;
+    const group = [queue.shift()!];
+    let size = sizeOf(group[0]!.round);
+    while (queue.length > 0 && size + sizeOf(queue[0]!.round) <= settings.maxBatchEvents) {
+      const next = queue.shift()!;
+      size += sizeOf(next.round);
+      group.push(next);
+    }
+    const ids = group.map((g) => g.id);
+    const started = performance.now();
+    const report = (ok: boolean) => ({ requests: group.length, events: size, durationMs: performance.now() - started, ok });
+    produce(producers[lane]!, group.map((g) => g.round)).then(
+      () => post({ type: 'done', ids, report: report(true) }),
+      (error: unknown) => post({ type: 'done', ids, error: describeKafkaError(error), report: report(false) }),
+    ).finally(() => {
+      idle.push(lane);
+      startRounds();
+    });
+  }
+}
+
+function sizeOf(round: ProduceRound): number {
+  return round.count + round.quarantine.length;
+}
 
 try {
   await connect();
@@ -69,13 +106,22 @@ try {
   post({ type: 'failed', reason: error instanceof SluiceError ? error.message : describeKafkaError(error) });
 }
 
-async function produce(producer: EventLogProducer, round: ProduceRound): Promise<void> {
+async function produce(producer: EventLogProducer, rounds: readonly ProduceRound[]): Promise<void> {
   const messages: Array<OutgoingMessage<string | Buffer>> = [
-    ...lineMessages(settings.topic, lineSourcesOf(round), maxValueBytes),
-    ...round.quarantine.map((json) => quarantineJsonMessage(settings.quarantineTopic, json)),
+    ...lineMessages(settings.topic, concatSources(rounds.map(lineSourcesOf)), maxValueBytes),
+    ...rounds.flatMap((round) => round.quarantine.map((json) => quarantineJsonMessage(settings.quarantineTopic, json))),
   ];
   // One request after the other: a session's events keep their order, and a failure stops the rest.
   for (const chunk of splitBySize(messages, maxRequestBytes)) await producer.send({ messages: chunk });
+}
+
+function concatSources(all: readonly LineSources[]): LineSources {
+  if (all.length === 1) return all[0]!;
+  return {
+    envelopes: all.flatMap((s) => s.envelopes),
+    payloads: all.flatMap((s) => s.payloads),
+    lines: all.flatMap((s) => s.lines),
+  };
 }
 
 /** Creates missing topics and registers the idempotent producers. */

@@ -104,6 +104,32 @@ describe('Kafka EventLog against a real broker', { skip: skipWithoutKafka }, () 
     }
   });
 
+  test('beyond maxQueuedEvents waiting or in flight, append refuses with SLUICE_ERR_QUEUE_FULL; concurrent appends all land', async () => {
+    const { topic, quarantineTopic } = uniqueTopics();
+    const rounds: Array<{ requests: number; events: number; ok: boolean }> = [];
+    const small = await createKafkaEventLog({ brokers: kafkaBrokers, topic, quarantineTopic, partitions: 1, maxQueuedEvents: 10 }, {
+      onCommit: (info) => rounds.push(info),
+    });
+    try {
+      const batch = () => ({ events: Array.from({ length: 4 }, () => makeIngestedEvent({ sessionId: 'sess_q' })), quarantine: [] });
+      const first = [batch(), batch()];
+      const accepted = first.map((b) => small.append(b));
+      assert.equal(small.queuedEvents(), 8);
+      await assert.rejects(small.append(batch()), { code: 'SLUICE_ERR_QUEUE_FULL' });
+      await Promise.all(accepted);
+      assert.equal(small.queuedEvents(), 0);
+      const read = await readEvents(topic, 8);
+      // Two appends in flight together had no order between them (two producers); each keeps its own.
+      const ids = read.map((m) => (JSON.parse(m.text) as { eventId: string }).eventId);
+      assert.deepEqual([...ids].sort(), first.flatMap((b) => b.events.map((e) => e.eventId)).sort());
+      for (const b of first) assert.deepEqual(ids.filter((id) => b.events.some((e) => e.eventId === id)), b.events.map((e) => e.eventId));
+      assert.equal(rounds.reduce((n, r) => n + r.requests, 0), 2, 'every append reported in a produce round');
+      assert.ok(rounds.every((r) => r.ok));
+    } finally {
+      await small.close();
+    }
+  });
+
   test('after close, append refuses with SLUICE_ERR_SHUTTING_DOWN', async () => {
     const closing = await createKafkaEventLog({ brokers: kafkaBrokers, ...topics });
     await closing.close();
