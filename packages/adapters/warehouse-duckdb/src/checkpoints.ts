@@ -1,15 +1,15 @@
 import type { DuckDbDatabase } from './database.ts';
 
 /**
- * When to CHECKPOINT (fold the WAL into the database file). DuckDB's own trigger fires at a WAL
- * size, wherever the WAL happens to be: with acknowledged bodies staged in ingest_log, it would
- * write them into the file only to delete them after materialisation, and that doubled the cost
- * of a staging commit (docs/decisions/0005). So the adapter checkpoints itself, once `threshold`
- * bytes were written AND nothing is staged. DuckDB's own trigger stays as a backstop that bounds
- * the WAL under sustained overload (when the staging log never empties). It must sit well above
- * what a full backlog writes: a checkpoint that catches the staged bodies moves them into the
- * database file, and materialising them from there was 4.7x slower (700k events staged: 18k
- * events/s with a 512 MiB backstop, 86k with none reached).
+ * When to CHECKPOINT (fold the WAL into the database file). The adapter checkpoints itself, once
+ * `threshold` bytes were written AND nothing is waiting to be materialised; DuckDB's own trigger
+ * stays as a backstop that bounds the WAL under sustained overload (when the backlog never
+ * empties). Origin (docs/decisions/0005): while acknowledged bodies were staged in the ingest_log
+ * table, a checkpoint wrote them into the file only to delete them later, which doubled the cost
+ * of a staging commit and made materialising 4.7x slower. Since decision 0010 they are staged in
+ * files, and the policy keeps a checkpoint's cost (≈1.5–2 µs of DuckDB CPU per event, measured
+ * under load) out of busy periods; a load that never lets the backlog empty pays it at the
+ * backstop instead.
  */
 export function backstopBytes(thresholdBytes: number): number {
   return Math.max(8 * thresholdBytes, 4 * 2 ** 30);
