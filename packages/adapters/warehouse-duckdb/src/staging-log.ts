@@ -15,6 +15,8 @@ export interface StagingLog {
   append(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef>;
   /** Reads records back (intact, in order); consecutive records of a segment take one read. */
   read(refs: readonly RecordRef[]): Promise<StagingRecord[]>;
+  /** Throws SLUICE_ERR_STORAGE_UNAVAILABLE once an fdatasync failed (appends are refused until a restart recovers the log). */
+  assertWritable(): void;
   /** Deletes the segments whose records all have seq ≤ `seq` (except the one being appended to). */
   release(seq: number): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +99,9 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
       const result = tail.then(() => write(events, bodies, meta));
       tail = result.catch(() => undefined);
       return result;
+    },
+    assertWritable() {
+      if (broken) throw unavailable('an earlier write to the staging log failed', broken);
     },
     async read(refs) {
       const records: StagingRecord[] = [];

@@ -205,7 +205,10 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     append,
     listEvents,
     listQuarantine,
-    ping: async () => { await db.query('SELECT 1'); },
+    ping: async () => {
+      log.assertWritable();
+      await db.query('SELECT 1');
+    },
     materialization: () => ({ pendingEvents: materializer.pendingEvents(), ...materializer.stats() }),
     async close() {
       await materializer.stop();
