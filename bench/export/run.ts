@@ -5,11 +5,12 @@
  *
  * 1. Seeds one complete curation run of synthetic support samples (≈200-word chats, a third with
  *    a tool call) in an embedded DuckDB warehouse.
- * 2. Ours: exportSnapshot — the warehouse writes the run's samples to a local file (unsorted, each
- *    row with its position in sample_id order), DuckDB parses their JSON once (all cores) and
- *    projects each config in SQL into zstd Parquet shards (each row group on a one-thread writer,
- *    side by side, joined into the file: byte-identical output), then hash, publish to a local
- *    blob store. `--phases` prints when each file is written and uploaded.
+ * 2. Ours: exportSnapshot — the warehouse writes the run's samples to a local file (each row with
+ *    its position in sample_id order), DuckDB parses their JSON once (all cores) into a table kept
+ *    in that order and projects each config in SQL into zstd Parquet shards (each row group on a
+ *    one-thread writer, side by side, joined into the file as they finish and hashed as it is
+ *    written: byte-identical output), then publish to a local blob store (copied, synced and read
+ *    back to verify). `--phases` prints when each file is written and uploaded.
  * 3. Baseline: DuckDB itself, `COPY (SELECT … FROM samples WHERE run_id = … ORDER BY sample_id)
  *    TO 'x.parquet' (FORMAT parquet, COMPRESSION zstd)` — the same rows, no transformation —
  *    once on all cores and once on one thread.
