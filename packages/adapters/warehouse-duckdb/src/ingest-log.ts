@@ -1,4 +1,5 @@
 import { eventSlices, type IngestedEvent } from '@sluice/core';
+import type { ScratchBuffer } from './scratch-buffer.ts';
 
 /**
  * What the embedded store stages (docs/decisions/0005, 0010). A group commit goes into ONE
@@ -68,8 +69,11 @@ export const MATERIALIZE_INGEST_LOG_ROW = materialize(`
   SELECT unnest(string_split(decode(bodies), chr(${BODY_SEPARATOR}))) AS body, unnest(from_json(meta, '${META_TYPE}')) AS m
   FROM ingest_log WHERE log_seq = $1 AND format = ${INGEST_LOG_FORMAT}`);
 
-/** Several records' bodies and meta as the two parameters of MATERIALIZE_EVENTS. */
-export function joinRecords(records: ReadonlyArray<{ bodies: Uint8Array; meta: Uint8Array }>): { bodies: Uint8Array; meta: Uint8Array } {
+/**
+ * Several records' bodies and meta as the two parameters of MATERIALIZE_EVENTS, written into
+ * `scratch` (valid until its next use).
+ */
+export function joinRecords(records: ReadonlyArray<{ bodies: Uint8Array; meta: Uint8Array }>, scratch: ScratchBuffer): { bodies: Uint8Array; meta: Uint8Array } {
   if (records.length === 1) return { bodies: records[0]!.bodies, meta: records[0]!.meta };
   const bodies: Uint8Array[] = [];
   const meta: Uint8Array[] = [OPEN_BRACKET];
@@ -81,10 +85,17 @@ export function joinRecords(records: ReadonlyArray<{ bodies: Uint8Array; meta: U
     meta.push(record.meta.subarray(1, record.meta.length - 1));
   });
   meta.push(CLOSE_BRACKET);
-  return { bodies: Buffer.concat(bodies), meta: Buffer.concat(meta) };
+  const bodiesLength = bodies.reduce((n, part) => n + part.length, 0);
+  const out = scratch.take(bodiesLength + meta.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of [...bodies, ...meta]) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return { bodies: out.subarray(0, bodiesLength), meta: out.subarray(bodiesLength) };
 }
 
-const BODY_SEPARATOR_BYTES = Uint8Array.of(0x1d);
+const BODY_SEPARATOR_BYTES = Uint8Array.of(BODY_SEPARATOR);
 const OPEN_BRACKET = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE_BRACKET = Buffer.from(']');

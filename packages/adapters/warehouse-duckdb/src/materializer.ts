@@ -5,6 +5,7 @@ import type { DuckDbDatabase } from './database.ts';
 import { eventRow, INSERT_EVENTS } from './event-insert.ts';
 import { eventsOfIngestLogRow, INGEST_LOG_FORMAT, joinRecords, MATERIALIZE_EVENTS } from './ingest-log.ts';
 import { isDataRefused, MaterializeMismatch } from './materialize-errors.ts';
+import { ScratchBuffer } from './scratch-buffer.ts';
 import type { RecordRef, StagingLog } from './staging-log.ts';
 import type { StagingRecord } from './staging-record.ts';
 
@@ -49,6 +50,7 @@ export function createMaterializer(db: DuckDbDatabase, log: StagingLog, options:
   let materializedEvents = 0;
   let busyMs = 0;
   let readersWaiting = 0;
+  const joinBuffer = new ScratchBuffer();
   /** Ends the loop's wait for an idle writer early: enough is pending, a reader arrived, or stop(). */
   let wake: (() => void) | null = null;
 
@@ -80,7 +82,7 @@ export function createMaterializer(db: DuckDbDatabase, log: StagingLog, options:
     const started = performance.now();
     const records = await log.read(refs);
     const ok = await db.transaction(async () => {
-      const joined = joinRecords(records);
+      const joined = joinRecords(records, joinBuffer);
       const inserted = await db.run(MATERIALIZE_EVENTS, [blobValue(joined.bodies), blobValue(joined.meta)]);
       // A body DuckDB's JSON reader sees differently from JSON.parse would not line up with its
       // meta: roll back and let the JS path below take those records one by one.

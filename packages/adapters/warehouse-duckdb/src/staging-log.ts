@@ -1,5 +1,6 @@
 import { SluiceError } from '@sluice/core';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { ScratchBuffer } from './scratch-buffer.ts';
 import { decodeRecord, encodeRecord, type StagingRecord } from './staging-record.ts';
 import { recoverSegments, segmentPath, syncDirectory, type RecordRef, type Segment } from './staging-recovery.ts';
 
@@ -13,7 +14,10 @@ export type { RecordRef } from './staging-recovery.ts';
 export interface StagingLog {
   /** Appends one record and resolves once it is on disk (fdatasync returned): only then may the caller acknowledge. */
   append(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef>;
-  /** Reads records back (intact, in order); consecutive records of a segment take one read. */
+  /**
+   * Reads records back (intact, in order); consecutive records of a segment take one read. Their
+   * bytes live in a buffer the next `read` reuses: use them before calling it again.
+   */
   read(refs: readonly RecordRef[]): Promise<StagingRecord[]>;
   /** Throws SLUICE_ERR_STORAGE_UNAVAILABLE once an fdatasync failed (appends are refused until a restart recovers the log). */
   assertWritable(): void;
@@ -33,6 +37,7 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
   /** After a failed fdatasync the file's state is unknown: refuse every further append. */
   let broken: unknown = null;
   let closed = false;
+  const readBuffer = new ScratchBuffer();
 
   async function handleOf(segment: Segment): Promise<FileHandle> {
     let handle = handles.get(segment);
@@ -78,11 +83,10 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
     return { seq, events, bytes: bodies.length, segment, offset, size };
   }
 
-  async function readRun(run: readonly RecordRef[]): Promise<StagingRecord[]> {
+  /** Reads one run of consecutive records into `buffer` (exactly their bytes). */
+  async function readRun(run: readonly RecordRef[], buffer: Buffer): Promise<StagingRecord[]> {
     const first = run[0]!;
-    const last = run.at(-1)!;
-    const length = last.offset + last.size - first.offset;
-    const buffer = Buffer.allocUnsafe(length);
+    const length = buffer.length;
     const { bytesRead } = await (await handleOf(first.segment)).read(buffer, 0, length, first.offset);
     return run.map((ref) => {
       const decoded = bytesRead === length ? decodeRecord(buffer, ref.offset - first.offset) : { fault: 'short' as const };
@@ -104,17 +108,22 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
       if (broken) throw unavailable('an earlier write to the staging log failed', broken);
     },
     async read(refs) {
-      const records: StagingRecord[] = [];
-      let run: RecordRef[] = [];
+      const runs: RecordRef[][] = [];
       for (const ref of refs) {
-        const previous = run.at(-1);
-        if (previous && (previous.segment !== ref.segment || previous.offset + previous.size !== ref.offset)) {
-          records.push(...await readRun(run));
-          run = [];
-        }
-        run.push(ref);
+        const run = runs.at(-1);
+        const previous = run?.at(-1);
+        if (run && previous && previous.segment === ref.segment && previous.offset + previous.size === ref.offset) run.push(ref);
+        else runs.push([ref]);
       }
-      if (run.length > 0) records.push(...await readRun(run));
+      const runBytes = (run: readonly RecordRef[]) => run.at(-1)!.offset + run.at(-1)!.size - run[0]!.offset;
+      const buffer = readBuffer.take(runs.reduce((n, run) => n + runBytes(run), 0));
+      const records: StagingRecord[] = [];
+      let at = 0;
+      for (const run of runs) {
+        const length = runBytes(run);
+        records.push(...await readRun(run, buffer.subarray(at, at + length)));
+        at += length;
+      }
       return records;
     },
     async release(seq) {
