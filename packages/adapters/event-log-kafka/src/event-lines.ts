@@ -53,20 +53,24 @@ void everyFieldWritten;
 const fieldPrefixes = ENVELOPE_FIELDS.map((field, i) => Buffer.from(`${i === 0 ? '{' : ','}"${field}":`));
 const payloadPrefix = Buffer.from(',"payload":');
 
-/** Writes the lines, one per event, `\n` between them. */
-export function encodeLines({ envelopes, payloads, lines }: LineSources): EncodedLines {
+/**
+ * Writes the lines, one per event, `\n` between them, at the end of `writer` (by default a new
+ * one): a producer reuses one writer for all its rounds, so a round allocates no line buffers.
+ */
+export function encodeLines({ envelopes, payloads, lines }: LineSources, writer?: ByteWriter): EncodedLines {
   let estimate = 0;
   for (let i = 0; i < envelopes.length; i++) estimate += (payloads[i]?.length ?? 3 * (lines[i]?.length ?? 0)) + 512;
-  const writer = new ByteWriter(estimate);
+  const out = writer ?? new ByteWriter(estimate);
+  const start = out.at;
   const ends: number[] = [];
   for (let i = 0; i < envelopes.length; i++) {
-    if (i > 0) writer.byte(LF);
+    if (i > 0) out.byte(LF);
     const payload = payloads[i] ?? null;
-    if (payload !== null) writeSplicedLine(writer, envelopes[i]!, payload);
-    else writer.text(lineOf(lines, i));
-    ends.push(writer.at);
+    if (payload !== null) writeSplicedLine(out, envelopes[i]!, payload);
+    else out.text(lineOf(lines, i));
+    ends.push(out.at - start);
   }
-  return { bytes: writer.done(), ends };
+  return { bytes: out.view(start), ends };
 }
 
 function lineOf(lines: ReadonlyArray<string | null>, i: number): string {
@@ -98,8 +102,11 @@ function writeSplicedLine(writer: ByteWriter, e: Envelope, payload: Uint8Array):
   writer.byte(CLOSE_BRACE);
 }
 
-/** A growing byte buffer; short ASCII strings are copied by a loop, cheaper than a native write. */
-class ByteWriter {
+/**
+ * A growing byte buffer; short ASCII strings are copied by a loop, cheaper than a native write.
+ * Growing moves the bytes to a new buffer; views taken before keep the old one.
+ */
+export class ByteWriter {
   private buffer: Buffer;
   at = 0;
 
@@ -179,7 +186,13 @@ class ByteWriter {
     for (let i = from; i < this.at; i++) if (this.buffer[i] === LF || this.buffer[i] === CR) this.buffer[i] = SPACE;
   }
 
-  done(): Buffer {
-    return this.buffer.subarray(0, this.at);
+  /** The bytes written from `from` on. */
+  view(from: number): Buffer {
+    return this.buffer.subarray(from, this.at);
+  }
+
+  /** Starts over at the beginning of the buffer: views taken before must no longer be in use. */
+  rewind(): void {
+    this.at = 0;
   }
 }

@@ -1,5 +1,5 @@
 import type { IngestedEvent, QuarantinedEvent } from '@sluice/core';
-import { encodeLines, type Envelope, type LineSources } from './event-lines.ts';
+import { encodeLines, type ByteWriter, type Envelope, type LineSources } from './event-lines.ts';
 
 /**
  * The wire format of Sluice's Kafka topics, shared by the producer (this adapter) and the lander.
@@ -43,9 +43,10 @@ export function partitionKeyOf(event: Pick<IngestedEvent, 'sessionId' | 'userId'
  * arrival order, each group cut into values of at most `maxValueBytes` (a single larger event
  * still gets a message of its own). Each line splices the client's JSON of the payload after the
  * record's other fields where the sources have it, and is the serialised record otherwise (the
- * line parses to the same record either way; see event-lines.ts).
+ * line parses to the same record either way; see event-lines.ts). The values are views into
+ * `writer` when one is given.
  */
-export function lineMessages(topic: string, sources: LineSources, maxValueBytes: number): Array<OutgoingMessage<Buffer>> {
+export function lineMessages(topic: string, sources: LineSources, maxValueBytes: number, writer?: ByteWriter): Array<OutgoingMessage<Buffer>> {
   const groups = new Map<string | undefined, { envelopes: Envelope[]; payloads: Array<Uint8Array | null>; lines: Array<string | null> }>();
   for (let i = 0; i < sources.envelopes.length; i++) {
     const envelope = sources.envelopes[i]!;
@@ -58,7 +59,7 @@ export function lineMessages(topic: string, sources: LineSources, maxValueBytes:
   }
   const messages: Array<OutgoingMessage<Buffer>> = [];
   for (const [key, group] of groups) {
-    const { bytes, ends } = encodeLines(group);
+    const { bytes, ends } = encodeLines(group, writer);
     let start = 0;
     for (let i = 0; i < ends.length; i++) {
       const end = ends[i]!;

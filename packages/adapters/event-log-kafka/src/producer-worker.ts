@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Admin, ProduceAcks, Producer, stringSerializer, type BaseOptions, type Serializers } from '@platformatic/kafka';
 import { SluiceError } from '@sluice/core';
 import { ensureTopics } from './ensure-topics.ts';
-import type { LineSources } from './event-lines.ts';
+import { ByteWriter, type LineSources } from './event-lines.ts';
 import { lineMessages, quarantineJsonMessage, type OutgoingMessage } from './event-messages.ts';
 import { lineSourcesOf, type ProduceRound } from './produce-round.ts';
 import type { FromProducerThread, ProducerThreadSettings, ToProducerThread } from './producer-thread.ts';
@@ -52,6 +52,12 @@ const producers: EventLogProducer[] = Array.from({ length: settings.producers },
   compression: settings.compression,
 }));
 
+/**
+ * One line buffer per producer, reused round after round: a producer has one round in flight, and
+ * the client is done with a round's values once its send resolved.
+ */
+const lineBuffers = producers.map(() => new ByteWriter(1 << 20));
+
 /** Appends waiting for a producer, oldest first, and the producers with no round in flight. */
 const queue: Array<{ id: number; round: ProduceRound }> = [];
 const idle = producers.map((_, lane) => lane);
@@ -84,7 +90,7 @@ function startRounds(): void {
     const ids = group.map((g) => g.id);
     const started = performance.now();
     const report = (ok: boolean) => ({ requests: group.length, events: size, durationMs: performance.now() - started, ok });
-    produce(producers[lane]!, group.map((g) => g.round)).then(
+    produce(lane, group.map((g) => g.round)).then(
       () => post({ type: 'done', ids, report: report(true) }),
       (error: unknown) => post({ type: 'done', ids, error: describeKafkaError(error), report: report(false) }),
     ).finally(() => {
@@ -106,9 +112,12 @@ try {
   post({ type: 'failed', reason: error instanceof SluiceError ? error.message : describeKafkaError(error) });
 }
 
-async function produce(producer: EventLogProducer, rounds: readonly ProduceRound[]): Promise<void> {
+async function produce(lane: number, rounds: readonly ProduceRound[]): Promise<void> {
+  const producer = producers[lane]!;
+  const lineBuffer = lineBuffers[lane]!;
+  lineBuffer.rewind();
   const messages: Array<OutgoingMessage<string | Buffer>> = [
-    ...lineMessages(settings.topic, concatSources(rounds.map(lineSourcesOf)), maxValueBytes),
+    ...lineMessages(settings.topic, concatSources(rounds.map(lineSourcesOf)), maxValueBytes, lineBuffer),
     ...rounds.flatMap((round) => round.quarantine.map((json) => quarantineJsonMessage(settings.quarantineTopic, json))),
   ];
   // One request after the other: a session's events keep their order, and a failure stops the rest.
