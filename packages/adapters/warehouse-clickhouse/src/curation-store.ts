@@ -12,8 +12,8 @@ const SAMPLE_BATCH = 2000;
 const SNAPSHOT_USER_BATCH = 50_000;
 /** Users per erasure count and DELETE: the list travels as a query parameter (in the URL over HTTP). */
 const ERASE_USERS_PER_STATEMENT = 1000;
-/** Rows per row group of the samples file export reads (writeSamplesFile): export parses row groups on all cores. */
-const SAMPLES_FILE_ROW_GROUP = 16_384;
+/** Rows per row group of the samples file export reads (writeSamplesFile): export parses row groups on all cores; small ones share out evenly. */
+const SAMPLES_FILE_ROW_GROUP = 4096;
 
 /**
  * The CurationStore port on ClickHouse, every statement through the one execution point. What

@@ -3,8 +3,12 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { DuckDbDatabase, Row } from './database.ts';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
 
-/** Rows per row group of the samples file export reads (writeSamplesFile). */
-const SAMPLES_FILE_ROW_GROUP = 16_384;
+/**
+ * Rows per row group of the samples file export reads (writeSamplesFile): export parses row groups
+ * on all its cores, so small ones share out evenly, and the COPY flushes them sooner (measured, 100k
+ * samples: dump + parse median 1.07 s at 4,096 rows, 1.15 s at 8,192, 1.41 s at 16,384).
+ */
+const SAMPLES_FILE_ROW_GROUP = 4096;
 const SAMPLE_ROW_TYPE = JSON.stringify([{ r: 'VARCHAR', id: 'VARCHAR', sp: 'VARCHAR', tn: 'VARCHAR', src: 'VARCHAR', m: 'VARCHAR', s: 'BIGINT', j: 'VARCHAR' }]);
 
 /**
