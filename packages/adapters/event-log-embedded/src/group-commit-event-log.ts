@@ -1,4 +1,5 @@
 import { SluiceError, type AppendBatch, type AppendOutcome, type EventLog, type Warehouse } from '@sluice/core';
+import { appendRefusal } from './append-refusal.ts';
 
 export interface GroupCommitOptions {
   /** Most events (accepted + quarantined) in one warehouse transaction. */
@@ -75,12 +76,10 @@ export function createGroupCommitEventLog(
   }
 
   function append(batch: AppendBatch): Promise<AppendOutcome> {
-    if (closing) return Promise.reject(new SluiceError('SLUICE_ERR_SHUTTING_DOWN'));
     const size = batch.events.length + batch.quarantine.length;
+    const refusal = appendRefusal({ closing, queued, maxQueuedEvents: options.maxQueuedEvents }, size);
+    if (refusal) return Promise.reject(refusal);
     if (size === 0) return Promise.resolve({ duplicate: [] });
-    if (queued > 0 && queued + size > options.maxQueuedEvents) {
-      return Promise.reject(new SluiceError('SLUICE_ERR_QUEUE_FULL', undefined, { details: { queued_events: queued } }));
-    }
     return new Promise<AppendOutcome>((resolve, reject) => {
       queue.push({ batch, size, resolve, reject });
       queued += size;

@@ -1,6 +1,6 @@
 import type { CompressionAlgorithmValue } from '@platformatic/kafka';
-import { SluiceError, type AppendBatch, type AppendOutcome, type EventLog } from '@sluice/core';
-import type { GroupCommitObserver } from '@sluice/event-log-embedded';
+import type { AppendBatch, AppendOutcome, EventLog } from '@sluice/core';
+import { appendRefusal, type GroupCommitObserver } from '@sluice/event-log-embedded';
 import { roundOf } from './produce-round.ts';
 import { startProducerThread } from './producer-thread.ts';
 import { storageUnavailable, withDeadline } from './storage-unavailable.ts';
@@ -109,12 +109,10 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
   const unanswered = new Set<Promise<unknown>>();
 
   function append(batch: AppendBatch): Promise<AppendOutcome> {
-    if (closing) return Promise.reject(new SluiceError('SLUICE_ERR_SHUTTING_DOWN'));
     const size = batch.events.length + batch.quarantine.length;
+    const refusal = appendRefusal({ closing, queued, maxQueuedEvents: settings.maxQueuedEvents }, size);
+    if (refusal) return Promise.reject(refusal);
     if (size === 0) return Promise.resolve({ duplicate: [] });
-    if (queued > 0 && queued + size > settings.maxQueuedEvents) {
-      return Promise.reject(new SluiceError('SLUICE_ERR_QUEUE_FULL', undefined, { details: { queued_events: queued } }));
-    }
     queued += size;
     const { round, transfer } = roundOf(batch);
     const describeTimeout = () => `Kafka did not acknowledge the batch within ${settings.deliveryTimeoutMs} ms`;
