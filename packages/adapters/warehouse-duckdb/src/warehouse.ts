@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   SluiceError, type AppendBatch, type AppendOutcome, type CurationStore, type EventQuery, type IngestedEvent, type QuarantineQuery,
   type ReceivedBody, type StoredEvent, type StoredQuarantinedEvent, type Warehouse,
@@ -12,9 +15,6 @@ import { materializeLegacyIngestLog } from './legacy-ingest-log.ts';
 import { createMaterializer } from './materializer.ts';
 import { openStagingLog } from './staging-log.ts';
 import { UuidSet } from './uuid-set.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 export interface DuckDbWarehouseOptions {
   /** A file path, or ':memory:' for tests that need no durability. */

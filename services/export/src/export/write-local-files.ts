@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportFormat } from '../formats/index.ts';
 import { sqlPath, sqlString, type EngineConnection, type ExportEngine } from '../shards/export-engine.ts';
+import type { FileDigest } from '../shards/parquet-concat.ts';
 import { writeJsonlShards } from '../shards/jsonl-shards.ts';
 import { selectList, writeParquetShards, type ParquetLayout } from '../shards/parquet-shards.ts';
 
@@ -38,7 +39,7 @@ export function configRowsSlice(format: ExportFormat, split: string, first: numb
   return numbersRows(format) ? `(SELECT *, row_number() OVER () - 1 + ${start} AS split_index FROM ${rows}) WHERE true` : rows;
 }
 
-export async function fileDigest(path: string): Promise<{ bytes: number; sha256: string }> {
+export async function fileDigest(path: string): Promise<FileDigest> {
   const { size, sha256 } = await hashFile(path);
   return { bytes: size, sha256 };
 }
