@@ -32,17 +32,20 @@ function event(i: number): Record<string, unknown> {
   };
 }
 
+/** The batch as text split around its ids, and a random run prefix that keeps ids unique across runs. */
+function batchTemplate(eventsPerBatch: number): { parts: string[]; run: string } {
+  const events = Array.from({ length: eventsPerBatch }, (_, i) => event(i));
+  const parts = JSON.stringify({ events }).split(/"00000000-0000-7000-8000-0000000000\d\d"/);
+  if (parts.length !== eventsPerBatch + 1) throw new Error('template ids not found');
+  return { parts, run: Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0') };
+}
+
 /** A JSON body template and a function that stamps a fresh, unique set of ids into it. */
 export function createBatchFactory(eventsPerBatch = 100) {
-  const events = Array.from({ length: eventsPerBatch }, (_, i) => event(i));
-  const template = JSON.stringify({ events });
-  const parts = template.split(/"00000000-0000-7000-8000-0000000000\d\d"/);
-  if (parts.length !== eventsPerBatch + 1) throw new Error('template ids not found');
-  // A random run prefix keeps ids unique across runs against the same data directory.
-  const run = Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
+  const { parts, run } = batchTemplate(eventsPerBatch);
   let counter = 0;
   return {
-    bytesPerEvent: template.length / eventsPerBatch,
+    bytesPerEvent: parts.join('').length / eventsPerBatch,
     next(): string {
       let out = parts[0]!;
       for (let i = 0; i < eventsPerBatch; i++) {
@@ -50,5 +53,45 @@ export function createBatchFactory(eventsPerBatch = 100) {
       }
       return out;
     },
+  };
+}
+
+/** One connection's batches as bytes: `next()` restamps the same buffer, so use it once per request in flight. */
+export interface BatchBuffers {
+  next(): Buffer;
+}
+
+const COUNTER_DIGITS = 12;
+const HEX = Buffer.from('0123456789abcdef');
+
+/**
+ * The same batches as createBatchFactory, as bytes for the raw load generator: each call gives a
+ * connection its own buffer, whose ids are rewritten in place for every request (no string or
+ * buffer is built per request). Ids stay unique across the connections of one factory.
+ */
+export function createBatchBufferFactory(eventsPerBatch = 100): () => BatchBuffers {
+  const { parts, run } = batchTemplate(eventsPerBatch);
+  const text = parts.map((part, i) => (i === 0 ? part : `"${run}-0000-7000-8000-${'0'.repeat(COUNTER_DIGITS)}"${part}`)).join('');
+  const counterOffsets: number[] = [];
+  let at = parts[0]!.length;
+  for (let i = 1; i < parts.length; i++) {
+    counterOffsets.push(at + 1 + 24); // past the quote and "xxxxxxxx-0000-7000-8000-"
+    at += 2 + 36 + parts[i]!.length;
+  }
+  let counter = 0;
+  return () => {
+    const buffer = Buffer.from(text, 'latin1');
+    return {
+      next() {
+        for (const offset of counterOffsets) {
+          let value = counter++;
+          for (let d = COUNTER_DIGITS - 1; d >= 0; d--) {
+            buffer[offset + d] = HEX[value % 16]!;
+            value = Math.floor(value / 16);
+          }
+        }
+        return buffer;
+      },
+    };
   };
 }

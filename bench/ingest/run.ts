@@ -1,21 +1,25 @@
 /**
  * bench/ingest: the same realistic 100-event batches sent to (a) a bare Fastify route that only
  * parses the body and (b) Sluice's POST /v1/batch with durable acknowledgements (embedded DuckDB),
- * in one run, by autocannon on 127.0.0.1. Each server runs in its own process.
+ * in one run, by the same load generator on 127.0.0.1 (raw-load.ts by default, or autocannon with
+ * --generator autocannon). Each server runs in its own process.
  *
- *   npm run bench -- [--duration 10] [--connections 32]
+ *   npm run bench -- [--duration 10] [--connections 32] [--generator raw|autocannon]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { EVENTS_PER_BATCH, WRITE_KEY, load as loadWith, resultsTable, startProcess, stop, type Run } from './harness.ts';
+import { EVENTS_PER_BATCH, WRITE_KEY, load as loadWith, parseGenerator, resultsTable, startProcess, stop, type Run } from './harness.ts';
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' } } });
+const { values } = parseArgs({ options: {
+  duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, generator: { type: 'string', default: 'raw' },
+} });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-const load = (label: string, url: string, options: { seconds: number; overallRate?: number }) => loadWith(label, url, { ...options, connections });
+const generator = parseGenerator(values.generator);
+const load = (label: string, url: string, options: { seconds: number; overallRate?: number }) => loadWith(label, url, { ...options, connections, generator });
 
 interface Materialization { pending: number; materialized: number; busySeconds: number }
 interface Phase { label: string; seconds: number; before: Materialization; after: Materialization }
