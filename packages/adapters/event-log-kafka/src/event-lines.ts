@@ -1,46 +1,35 @@
-import type { IngestedEvent } from '@sluice/core';
+import { eventSlices, type IngestedEvent } from '@sluice/core';
+import type { ByteWriter } from './byte-writer.ts';
+import { NUMBER_FIELDS, STRING_FIELDS, envelopesOf, type ProduceRound } from './produce-round.ts';
 
 /**
- * The lines of an `ingested-event-lines/v1` message as UTF-8 bytes: one IngestedEvent record as
- * JSON per line. When the client's bytes of an event's payload are at hand, its line is the
- * record's fields (written here, in the order of the record, as JSON.stringify writes them),
- * then `"payload":` and those bytes; otherwise the line is JSON.stringify of the whole record.
- * Splicing the client's bytes skips serialising the payload again and the UTF-8 decode and
- * encode around it: the payload is most of an event's bytes.
+ * The lines of `ingested-event-lines/v1` messages as UTF-8 bytes, written on the producer thread
+ * straight from produce rounds (produce-round.ts): one IngestedEvent record as JSON per line.
+ * When the client's bytes of an event's payload are at hand, its line is the record's fields
+ * (in the order of the record, as JSON.stringify writes them), then `"payload":` and those bytes;
+ * otherwise the line is JSON.stringify of the whole record, done on the ingest thread. Splicing
+ * the client's bytes skips serialising the payload again: the payload is most of an event's bytes.
  *
  * A raw line feed or carriage return inside a payload can only be JSON whitespace (JSON strings
  * hold them escaped), so it becomes a space and the payload keeps its meaning on one line.
+ *
+ * Nothing is built per event but bytes (docs/decisions/0014): no record objects, no string per
+ * field, no view per payload. A round's string fields arrive as one text; when that text is
+ * printable ASCII without `"` or `\` (ids, names, IPs: nearly always), JSON writes every field as
+ * its characters between quotes, so the text is encoded once and each field is a copy of its
+ * bytes. Otherwise each field of that round is sliced out and written as JSON.stringify writes it.
  */
-export interface EncodedLines {
-  bytes: Buffer;
-  /** Line i is `bytes[i === 0 ? 0 : ends[i - 1] + 1, ends[i])`; a `\n` follows every line but the last. */
-  ends: number[];
+export interface KeyedValue {
+  /** The partition key (see partitionKeyOf in event-messages.ts); undefined: none. */
+  key: string | undefined;
+  /** Lines, `\n` between them: a view into the writer. */
+  value: Buffer;
 }
 
-/** A record without its payload: what a line holds before `"payload":`. */
-export type Envelope = Omit<IngestedEvent, 'payload'>;
-
 /**
- * How line i is written: `payloads[i]` (the client's JSON of the payload) spliced after
- * `envelopes[i]`, or, where it is null, `lines[i]`: the whole record's JSON, already serialised.
- */
-export interface LineSources {
-  envelopes: readonly Envelope[];
-  payloads: ReadonlyArray<Uint8Array | null>;
-  lines: ReadonlyArray<string | null>;
-}
-
-const LF = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const CLOSE_BRACE = 0x7d;
-const NULL = Buffer.from('null');
-
-/**
- * Every field of the record but the payload, with the bytes that come before its value. The
- * type below fails to compile when IngestedEvent gains a field this list does not write.
+ * Every field of the record but the payload, in the order of the record. The type below fails to
+ * compile when IngestedEvent gains a field this list does not name; writeLine writes them in
+ * this order (strings 0-3, the four times, strings 4-9 of the round's columns).
  */
 export const ENVELOPE_FIELDS = [
   'eventId', 'tenant', 'source', 'type', 'occurredAt', 'sentAt', 'receivedAt', 'timestamp',
@@ -50,149 +39,198 @@ type Unwritten = Exclude<keyof IngestedEvent, (typeof ENVELOPE_FIELDS)[number] |
 const everyFieldWritten: [Unwritten] extends [never] ? true : Unwritten = true;
 void everyFieldWritten;
 
-const fieldPrefixes = ENVELOPE_FIELDS.map((field, i) => Buffer.from(`${i === 0 ? '{' : ','}"${field}":`));
-const payloadPrefix = Buffer.from(',"payload":');
-
 /**
- * Writes the lines, one per event, `\n` between them, at the end of `writer` (by default a new
- * one): a producer reuses one writer for all its rounds, so a round allocates no line buffers.
+ * The events of the rounds grouped by partition key in arrival order, each group's lines written
+ * at the end of `writer` and cut into values of at most `maxValueBytes` (cut after the line that
+ * the next one would overflow; a single larger line still gets a value of its own).
  */
-export function encodeLines({ envelopes, payloads, lines }: LineSources, writer?: ByteWriter): EncodedLines {
-  let estimate = 0;
-  for (let i = 0; i < envelopes.length; i++) estimate += (payloads[i]?.length ?? 3 * (lines[i]?.length ?? 0)) + 512;
-  const out = writer ?? new ByteWriter(estimate);
-  const start = out.at;
-  const ends: number[] = [];
-  for (let i = 0; i < envelopes.length; i++) {
-    if (i > 0) out.byte(LF);
-    const payload = payloads[i] ?? null;
-    if (payload !== null) writeSplicedLine(out, envelopes[i]!, payload);
-    else out.text(lineOf(lines, i));
-    ends.push(out.at - start);
-  }
-  return { bytes: out.view(start), ends };
-}
-
-function lineOf(lines: ReadonlyArray<string | null>, i: number): string {
-  const line = lines[i];
-  if (typeof line !== 'string') throw new Error(`event ${i} has neither payload bytes nor a serialised line`);
-  return line;
-}
-
-function writeSplicedLine(writer: ByteWriter, e: Envelope, payload: Uint8Array): void {
-  // Unrolled: a keyed load with a computed field name costs more than writing the field.
-  writer.bytes(fieldPrefixes[0]!); writer.jsonString(e.eventId);
-  writer.bytes(fieldPrefixes[1]!); writer.jsonString(e.tenant);
-  writer.bytes(fieldPrefixes[2]!); writer.jsonString(e.source);
-  writer.bytes(fieldPrefixes[3]!); writer.jsonString(e.type);
-  writer.bytes(fieldPrefixes[4]!); writer.number(e.occurredAt);
-  writer.bytes(fieldPrefixes[5]!); writer.number(e.sentAt);
-  writer.bytes(fieldPrefixes[6]!); writer.number(e.receivedAt);
-  writer.bytes(fieldPrefixes[7]!); writer.number(e.timestamp);
-  writer.bytes(fieldPrefixes[8]!); writer.jsonString(e.userId);
-  writer.bytes(fieldPrefixes[9]!); writer.jsonString(e.anonymousId);
-  writer.bytes(fieldPrefixes[10]!); writer.jsonString(e.sessionId);
-  writer.bytes(fieldPrefixes[11]!); writer.jsonString(e.traceId);
-  writer.bytes(fieldPrefixes[12]!); writer.jsonString(e.parentId);
-  writer.bytes(fieldPrefixes[13]!); writer.jsonString(e.clientIp);
-  writer.bytes(payloadPrefix);
-  const at = writer.at;
-  writer.bytes(payload);
-  if (payload.indexOf(LF) >= 0 || payload.indexOf(CR) >= 0) writer.blankLineBreaks(at);
-  writer.byte(CLOSE_BRACE);
-}
-
-/**
- * A growing byte buffer; short ASCII strings are copied by a loop, cheaper than a native write.
- * Growing moves the bytes to a new buffer; views taken before keep the old one.
- */
-export class ByteWriter {
-  private buffer: Buffer;
-  at = 0;
-
-  constructor(capacity: number) {
-    this.buffer = Buffer.allocUnsafe(Math.max(capacity, 64));
-  }
-
-  private ensure(more: number): void {
-    if (this.at + more <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.at + more));
-    this.buffer.copy(grown, 0, 0, this.at);
-    this.buffer = grown;
-  }
-
-  byte(value: number): void {
-    this.ensure(1);
-    this.buffer[this.at++] = value;
-  }
-
-  bytes(source: Uint8Array): void {
-    this.ensure(source.length);
-    if (source.length > 32) {
-      this.buffer.set(source, this.at);
-      this.at += source.length;
-      return;
+export function writeRoundLines(rounds: readonly ProduceRound[], maxValueBytes: number, writer: ByteWriter): KeyedValue[] {
+  const sources = rounds.map(sourceOf);
+  const groups = new Map<string | undefined, number[]>();
+  for (let r = 0; r < sources.length; r++) {
+    const source = sources[r]!;
+    for (let i = 0; i < source.round.count; i++) {
+      const key = keyOf(source, i);
+      let group = groups.get(key);
+      if (group === undefined) groups.set(key, (group = []));
+      group.push(r * EVENTS_PER_ROUND_LIMIT + i);
     }
-    const buffer = this.buffer;
-    let at = this.at;
-    for (let k = 0; k < source.length; k++) buffer[at++] = source[k]!;
-    this.at = at;
   }
-
-  /** A number as JSON.stringify writes it (NaN and infinities as null), or null. */
-  number(value: number | null): void {
-    if (value === null || !Number.isFinite(value)) this.bytes(NULL);
-    else this.ascii(String(value));
-  }
-
-  /** A string known to be printable ASCII. */
-  ascii(value: string): void {
-    this.ensure(value.length);
-    const buffer = this.buffer;
-    let at = this.at;
-    for (let k = 0; k < value.length; k++) buffer[at++] = value.charCodeAt(k);
-    this.at = at;
-  }
-
-  /** Any text, UTF-8 encoded. */
-  text(value: string): void {
-    this.ensure(3 * value.length);
-    this.at += this.buffer.write(value, this.at);
-  }
-
-  /** A string as JSON.stringify writes it (printable ASCII without `"` or `\` is copied as is), or null. */
-  jsonString(value: string | null): void {
-    if (value === null) {
-      this.bytes(NULL);
-      return;
-    }
-    this.ensure(value.length + 2);
-    const buffer = this.buffer;
-    let at = this.at;
-    buffer[at++] = QUOTE;
-    for (let k = 0; k < value.length; k++) {
-      const c = value.charCodeAt(k);
-      if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) {
-        this.text(JSON.stringify(value));
-        return;
+  const numbers = new NumberCache();
+  const values: KeyedValue[] = [];
+  for (const [key, group] of groups) {
+    let valueStart = writer.at;
+    for (let k = 0; k < group.length; k++) {
+      const r = Math.floor(group[k]! / EVENTS_PER_ROUND_LIMIT);
+      if (k > 0) writer.byte(LF);
+      const lineStart = writer.at;
+      writeLine(writer, sources[r]!, group[k]! - r * EVENTS_PER_ROUND_LIMIT, numbers);
+      if (lineStart > valueStart && writer.at - valueStart > maxValueBytes) {
+        values.push({ key, value: writer.view(valueStart, lineStart - 1) });
+        valueStart = lineStart;
       }
-      buffer[at++] = c;
     }
-    buffer[at++] = QUOTE;
-    this.at = at;
+    values.push({ key, value: writer.view(valueStart) });
   }
+  return values;
+}
 
-  blankLineBreaks(from: number): void {
-    for (let i = from; i < this.at; i++) if (this.buffer[i] === LF || this.buffer[i] === CR) this.buffer[i] = SPACE;
+/** A group holds round and event as one number: `round * EVENTS_PER_ROUND_LIMIT + event`. */
+const EVENTS_PER_ROUND_LIMIT = 1 << 24;
+
+/** A round ready to be written: where each event's fields and payload are. */
+interface RoundSource {
+  round: ProduceRound;
+  /** The round's text as bytes when every field is written as its bytes between quotes; else null. */
+  textBytes: Buffer | null;
+  /** Per event, where its first string field starts in the text. */
+  textStarts: Int32Array;
+  /** Per event, the index of the body holding its payload, or -1: its whole line is in `lines`. */
+  bodyOf: Int32Array;
+  payloadStarts: Int32Array;
+  payloadEnds: Int32Array;
+  bodies: Buffer[];
+  /** Per body, whether it holds a raw CR or LF anywhere. */
+  bodyHasBreaks: boolean[];
+  lines: Map<number, string>;
+}
+
+/** Text JSON writes as it is between quotes: printable ASCII but `"` and `\`. */
+const PLAIN_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function sourceOf(round: ProduceRound): RoundSource {
+  const n = round.count;
+  const textStarts = new Int32Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    textStarts[i] = at;
+    for (let f = i * STRING_FIELDS; f < (i + 1) * STRING_FIELDS; f++) at += Math.max(0, round.textLengths[f]!);
   }
-
-  /** The bytes written from `from` on. */
-  view(from: number): Buffer {
-    return this.buffer.subarray(from, this.at);
+  const source: RoundSource = {
+    round,
+    textBytes: PLAIN_TEXT.test(round.text) ? Buffer.from(round.text, 'latin1') : null,
+    textStarts,
+    bodyOf: new Int32Array(n).fill(-1),
+    payloadStarts: new Int32Array(n),
+    payloadEnds: new Int32Array(n),
+    bodies: [],
+    bodyHasBreaks: [],
+    lines: new Map(round.lineIndexes.map((i, k) => [i, round.lineTexts[k]!])),
+  };
+  for (const { json, positions, first } of round.bodies) {
+    const body = Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+    const slices = eventSlices(body);
+    const b = source.bodies.length;
+    source.bodies.push(body);
+    source.bodyHasBreaks.push(body.indexOf(LF) >= 0 || body.indexOf(CR) >= 0);
+    let entries: unknown[] | null = null;
+    for (let k = 0; k < positions.length; k++) {
+      const position = positions[k]!;
+      if (slices !== null && position < slices.starts.length) {
+        source.bodyOf[first + k] = b;
+        source.payloadStarts[first + k] = slices.starts[position]!;
+        source.payloadEnds[first + k] = slices.ends[position]!;
+        continue;
+      }
+      // The scanner refused the body (a lone surrogate escape): parse it as the route did.
+      entries ??= (JSON.parse(body.toString('utf8')) as { events: unknown[] }).events;
+      if (position >= entries.length) throw new Error(`a request body has no event at position ${position}`);
+      source.lines.set(first + k, JSON.stringify({ ...envelopesOf(round, first + k, 1)[0], payload: entries[position] }));
+    }
   }
+  return source;
+}
 
-  /** Starts over at the beginning of the buffer: views taken before must no longer be in use. */
-  rewind(): void {
-    this.at = 0;
+/** Positions of the key fields among an event's string fields (see roundOf). */
+const USER_ID = 4;
+const ANONYMOUS_ID = 5;
+const SESSION_ID = 6;
+
+/** The partition key: the session id, else the user id, else the anonymous id (partitionKeyOf). */
+function keyOf({ round, textStarts }: RoundSource, i: number): string | undefined {
+  const lengths = round.textLengths;
+  const f = i * STRING_FIELDS;
+  let userAt = textStarts[i]!;
+  for (let k = 0; k < USER_ID; k++) userAt += Math.max(0, lengths[f + k]!);
+  const anonymousAt = userAt + Math.max(0, lengths[f + USER_ID]!);
+  const sessionAt = anonymousAt + Math.max(0, lengths[f + ANONYMOUS_ID]!);
+  if (lengths[f + SESSION_ID]! >= 0) return round.text.slice(sessionAt, sessionAt + lengths[f + SESSION_ID]!);
+  if (lengths[f + USER_ID]! >= 0) return round.text.slice(userAt, userAt + lengths[f + USER_ID]!);
+  if (lengths[f + ANONYMOUS_ID]! >= 0) return round.text.slice(anonymousAt, anonymousAt + lengths[f + ANONYMOUS_ID]!);
+  return undefined;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const CLOSE_BRACE = 0x7d;
+const NULL = Buffer.from('null');
+
+/** `{"eventId":`, `,"tenant":`, …: the bytes before each field, in the order of the record. */
+const PREFIXES = ENVELOPE_FIELDS.map((field, i) => Buffer.from(`${i === 0 ? '{' : ','}"${field}":`));
+const HEAD_STRINGS = PREFIXES.slice(0, 4);
+const TIMES = PREFIXES.slice(4, 4 + NUMBER_FIELDS);
+const TAIL_STRINGS = PREFIXES.slice(4 + NUMBER_FIELDS);
+const PAYLOAD = Buffer.from(',"payload":');
+
+/** Writes event i of a round as one line. */
+function writeLine(out: ByteWriter, source: RoundSource, i: number, times: NumberCache): void {
+  const b = source.bodyOf[i]!;
+  if (b < 0) {
+    out.text(source.lines.get(i)!);
+    return;
+  }
+  const { round, textBytes } = source;
+  let f = i * STRING_FIELDS;
+  let at = source.textStarts[i]!;
+  for (let k = 0; k < HEAD_STRINGS.length; k++) at = writeString(out, HEAD_STRINGS[k]!, round, textBytes, at, round.textLengths[f++]!);
+  for (let k = 0; k < TIMES.length; k++) {
+    out.bytes(TIMES[k]!);
+    times.write(out, k, round.numbers[i * NUMBER_FIELDS + k]!);
+  }
+  for (let k = 0; k < TAIL_STRINGS.length; k++) at = writeString(out, TAIL_STRINGS[k]!, round, textBytes, at, round.textLengths[f++]!);
+  out.bytes(PAYLOAD);
+  const payloadAt = out.at;
+  out.copy(source.bodies[b]!, source.payloadStarts[i]!, source.payloadEnds[i]!);
+  if (source.bodyHasBreaks[b]) out.blankLineBreaks(payloadAt);
+  out.byte(CLOSE_BRACE);
+}
+
+/** Writes a string field (null where its length is -1); returns where the next one starts in the text. */
+function writeString(out: ByteWriter, prefix: Buffer, round: ProduceRound, textBytes: Buffer | null, at: number, length: number): number {
+  out.bytes(prefix);
+  if (length < 0) {
+    out.bytes(NULL);
+    return at;
+  }
+  if (textBytes === null) {
+    out.jsonString(round.text.slice(at, at + length));
+  } else {
+    out.byte(QUOTE);
+    out.copy(textBytes, at, at + length);
+    out.byte(QUOTE);
+  }
+  return at + length;
+}
+
+/**
+ * A time often repeats the same field's value of the event before (receivedAt within a request;
+ * occurredAt and timestamp in bursts): then it is copied from where it was written instead of
+ * being formatted again. One cache per writing pass: positions are in the writer.
+ */
+class NumberCache {
+  private readonly values = new Float64Array(NUMBER_FIELDS).fill(Number.NaN);
+  private readonly starts = new Int32Array(NUMBER_FIELDS);
+  private readonly ends = new Int32Array(NUMBER_FIELDS);
+
+  write(out: ByteWriter, field: number, value: number): void {
+    if (value === this.values[field]) {
+      out.repeat(this.starts[field]!, this.ends[field]!);
+      return;
+    }
+    this.starts[field] = out.at;
+    out.number(value);
+    this.ends[field] = out.at;
+    this.values[field] = value;
   }
 }

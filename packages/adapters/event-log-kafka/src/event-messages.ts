@@ -1,5 +1,7 @@
 import type { IngestedEvent, QuarantinedEvent } from '@sluice/core';
-import { encodeLines, type ByteWriter, type Envelope, type LineSources } from './event-lines.ts';
+import { ByteWriter } from './byte-writer.ts';
+import { writeRoundLines } from './event-lines.ts';
+import { roundOf, type ProduceRound } from './produce-round.ts';
 
 /**
  * The wire format of Sluice's Kafka topics, shared by the producer (this adapter) and the lander.
@@ -39,46 +41,25 @@ export function partitionKeyOf(event: Pick<IngestedEvent, 'sessionId' | 'userId'
 }
 
 /**
- * The messages of one append, as the producer sends them: the events grouped by partition key in
- * arrival order, each group cut into values of at most `maxValueBytes` (a single larger event
- * still gets a message of its own). Each line splices the client's JSON of the payload after the
- * record's other fields where the sources have it, and is the serialised record otherwise (the
- * line parses to the same record either way; see event-lines.ts). The values are views into
- * `writer` when one is given.
+ * The messages of produce rounds, as the producer thread sends them: the events grouped by
+ * partition key in arrival order, each group cut into values of at most `maxValueBytes` (a single
+ * larger event still gets a message of its own). Each line splices the client's JSON of the
+ * payload after the record's other fields where the round has the request body, and is the
+ * serialised record otherwise (the line parses to the same record either way; see
+ * event-lines.ts). The values are views into `writer`.
  */
-export function lineMessages(topic: string, sources: LineSources, maxValueBytes: number, writer?: ByteWriter): Array<OutgoingMessage<Buffer>> {
-  const groups = new Map<string | undefined, { envelopes: Envelope[]; payloads: Array<Uint8Array | null>; lines: Array<string | null> }>();
-  for (let i = 0; i < sources.envelopes.length; i++) {
-    const envelope = sources.envelopes[i]!;
-    const key = partitionKeyOf(envelope);
-    let group = groups.get(key);
-    if (group === undefined) groups.set(key, (group = { envelopes: [], payloads: [], lines: [] }));
-    group.envelopes.push(envelope);
-    group.payloads.push(sources.payloads[i] ?? null);
-    group.lines.push(sources.lines[i] ?? null);
-  }
-  const messages: Array<OutgoingMessage<Buffer>> = [];
-  for (const [key, group] of groups) {
-    const { bytes, ends } = encodeLines(group, writer);
-    let start = 0;
-    for (let i = 0; i < ends.length; i++) {
-      const end = ends[i]!;
-      // Cut after line i when line i + 1 would not fit, and after the last line.
-      if (i === ends.length - 1 || ends[i + 1]! - start > maxValueBytes) {
-        const message: OutgoingMessage<Buffer> = { topic, value: bytes.subarray(start, end), headers: { [SCHEMA_HEADER]: INGESTED_EVENT_LINES_SCHEMA } };
-        if (key !== undefined) message.key = key;
-        messages.push(message);
-        start = end + 1;
-      }
-    }
-  }
-  return messages;
+export function lineMessages(topic: string, rounds: readonly ProduceRound[], maxValueBytes: number, writer: ByteWriter): Array<OutgoingMessage<Buffer>> {
+  return writeRoundLines(rounds, maxValueBytes, writer).map(({ key, value }) => {
+    const message: OutgoingMessage<Buffer> = { topic, value, headers: { [SCHEMA_HEADER]: INGESTED_EVENT_LINES_SCHEMA } };
+    if (key !== undefined) message.key = key;
+    return message;
+  });
 }
 
 /** The messages of records at hand, values as text (what a consumer with string deserializers reads). */
 export function eventLineMessages(topic: string, events: readonly IngestedEvent[], maxValueBytes: number): OutgoingMessage[] {
-  const sources = { envelopes: events, payloads: [], lines: events.map((event) => JSON.stringify(event)) };
-  return lineMessages(topic, sources, maxValueBytes).map((message) => ({ ...message, value: message.value.toString('utf8') }));
+  const { round } = roundOf({ events, quarantine: [] });
+  return lineMessages(topic, [round], maxValueBytes, new ByteWriter(1024)).map((message) => ({ ...message, value: message.value.toString('utf8') }));
 }
 
 /** A per-event message (`ingested-event/v1`), as earlier versions wrote them; kept for tests of readers. */

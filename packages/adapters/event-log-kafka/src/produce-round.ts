@@ -1,5 +1,7 @@
-import { eventSlices, type AppendBatch } from '@sluice/core';
-import type { Envelope, LineSources } from './event-lines.ts';
+import type { AppendBatch, IngestedEvent } from '@sluice/core';
+
+/** A record without its payload. */
+export type Envelope = Omit<IngestedEvent, 'payload'>;
 
 /**
  * One produce round as the ingest thread hands it to the producer thread (producer-thread.ts):
@@ -36,8 +38,10 @@ export interface RoundBody {
   first: number;
 }
 
-const STRING_FIELDS = 10;
-const NUMBER_FIELDS = 4;
+/** Per event: eventId, tenant, source, type, userId, anonymousId, sessionId, traceId, parentId, clientIp. */
+export const STRING_FIELDS = 10;
+/** Per event: occurredAt, sentAt, receivedAt, timestamp. */
+export const NUMBER_FIELDS = 4;
 
 /** The round of an append, and the buffers to transfer with it. */
 export function roundOf(batch: AppendBatch): { round: ProduceRound; transfer: ArrayBuffer[] } {
@@ -87,38 +91,13 @@ export function roundOf(batch: AppendBatch): { round: ProduceRound; transfer: Ar
   return { round, transfer };
 }
 
-/**
- * The lines' sources on the producer side: each covered event's payload is its slice of the body
- * (found by @sluice/core's scanner). Where the scanner cannot copy a body byte for byte (a lone
- * surrogate escape), the body is parsed as the route parsed it and those records serialised.
- */
-export function lineSourcesOf(round: ProduceRound): LineSources {
-  const n = round.count;
-  const envelopes = envelopesOf(round);
-  const payloads = new Array<Uint8Array | null>(n).fill(null);
-  const lines = new Array<string | null>(n).fill(null);
-  round.lineIndexes.forEach((i, k) => { lines[i] = round.lineTexts[k]!; });
-  for (const { json, positions, first } of round.bodies) {
-    const slices = eventSlices(json);
-    let entries: unknown[] | null = null;
-    for (let k = 0; k < positions.length; k++) {
-      const position = positions[k]!;
-      if (slices !== null && position < slices.starts.length) {
-        payloads[first + k] = json.subarray(slices.starts[position], slices.ends[position]);
-        continue;
-      }
-      entries ??= (JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as { events: unknown[] }).events;
-      if (position >= entries.length) throw new Error(`a request body has no event at position ${position}`);
-      lines[first + k] = JSON.stringify({ ...envelopes[first + k], payload: entries[position] });
-    }
-  }
-  return { envelopes, payloads, lines };
-}
-
-function envelopesOf({ count, text, textLengths, numbers }: ProduceRound): Envelope[] {
+/** The records without their payloads of events `from` to `from + count - 1` of a round (all by default). */
+export function envelopesOf({ count: all, text, textLengths, numbers }: ProduceRound, from = 0, count = all - from): Envelope[] {
   const envelopes = new Array<Envelope>(count);
   let at = 0;
   let t = 0;
+  for (let f = 0; f < from * STRING_FIELDS; f++) at += Math.max(0, textLengths[f]!);
+  t = from * STRING_FIELDS;
   const next = (): string | null => {
     const length = textLengths[t++]!;
     if (length < 0) return null;
@@ -126,12 +105,12 @@ function envelopesOf({ count, text, textLengths, numbers }: ProduceRound): Envel
     return text.slice(at - length, at);
   };
   const number = (k: number): number => numbers[k]!;
-  for (let i = 0; i < count; i++) {
+  for (let i = from; i < from + count; i++) {
     const eventId = next()!; const tenant = next()!; const source = next()!; const type = next()!; const userId = next();
     const anonymousId = next(); const sessionId = next(); const traceId = next(); const parentId = next(); const clientIp = next();
     const o = i * NUMBER_FIELDS;
     const sentAt = number(o + 1);
-    envelopes[i] = {
+    envelopes[i - from] = {
       eventId, tenant, source, type, occurredAt: number(o), sentAt: Number.isNaN(sentAt) ? null : sentAt, receivedAt: number(o + 2), timestamp: number(o + 3),
       userId, anonymousId, sessionId, traceId, parentId, clientIp,
     };

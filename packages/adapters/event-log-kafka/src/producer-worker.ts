@@ -8,9 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Admin, ProduceAcks, Producer, stringSerializer, type BaseOptions, type Serializers } from '@platformatic/kafka';
 import { SluiceError } from '@sluice/core';
 import { ensureTopics } from './ensure-topics.ts';
-import { ByteWriter, type LineSources } from './event-lines.ts';
+import { ByteWriter } from './byte-writer.ts';
 import { lineMessages, quarantineJsonMessage, type OutgoingMessage } from './event-messages.ts';
-import { lineSourcesOf, type ProduceRound } from './produce-round.ts';
+import type { ProduceRound } from './produce-round.ts';
 import type { FromProducerThread, ProducerThreadSettings, ToProducerThread } from './producer-thread.ts';
 import { splitBySize } from './split-by-size.ts';
 import { describeKafkaError, withDeadline } from './storage-unavailable.ts';
@@ -117,20 +117,11 @@ async function produce(lane: number, rounds: readonly ProduceRound[]): Promise<v
   const lineBuffer = lineBuffers[lane]!;
   lineBuffer.rewind();
   const messages: Array<OutgoingMessage<string | Buffer>> = [
-    ...lineMessages(settings.topic, concatSources(rounds.map(lineSourcesOf)), maxValueBytes, lineBuffer),
+    ...lineMessages(settings.topic, rounds, maxValueBytes, lineBuffer),
     ...rounds.flatMap((round) => round.quarantine.map((json) => quarantineJsonMessage(settings.quarantineTopic, json))),
   ];
   // One request after the other: a session's events keep their order, and a failure stops the rest.
   for (const chunk of splitBySize(messages, maxRequestBytes)) await producer.send({ messages: chunk });
-}
-
-function concatSources(all: readonly LineSources[]): LineSources {
-  if (all.length === 1) return all[0]!;
-  return {
-    envelopes: all.flatMap((s) => s.envelopes),
-    payloads: all.flatMap((s) => s.payloads),
-    lines: all.flatMap((s) => s.lines),
-  };
 }
 
 /** Creates missing topics and registers the idempotent producers. */

@@ -2,14 +2,19 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IngestedEvent } from '@sluice/core';
 import { makeIngestedEvent } from '@sluice/core/testing';
+import { ByteWriter } from '../src/byte-writer.ts';
 import { ENVELOPE_FIELDS } from '../src/event-lines.ts';
 import { eventLinesOf, INGESTED_EVENT_LINES_SCHEMA, lineMessages } from '../src/event-messages.ts';
-import { lineSourcesOf, roundOf } from '../src/produce-round.ts';
+import { roundOf } from '../src/produce-round.ts';
 
 type Bodies = Array<{ json: Uint8Array | null; positions: number[] }>;
 
-/** The path of a produce round: the ingest thread's roundOf, then the producer thread's line sources. */
-const sourcesOf = (events: IngestedEvent[], bodies?: Bodies) => lineSourcesOf(roundOf({ events, quarantine: [], ...(bodies ? { bodies } : {}) }).round);
+/** The ingest thread's round of an append. */
+const roundOfEvents = (events: IngestedEvent[], bodies?: Bodies) => roundOf({ events, quarantine: [], ...(bodies ? { bodies } : {}) }).round;
+
+/** The producer thread's messages of an append; a small writer, so that it grows on the way. */
+const messagesOf = (events: IngestedEvent[], bodies: Bodies | undefined, maxValueBytes = 1 << 20) =>
+  lineMessages('events', [roundOfEvents(events, bodies)], maxValueBytes, new ByteWriter(64));
 
 /** What the route does: parse the body, keep the entries at `positions` as the events' payloads. */
 function eventsOfBody(body: string, positions: number[], overrides: Partial<IngestedEvent> = {}) {
@@ -21,8 +26,7 @@ function eventsOfBody(body: string, positions: number[], overrides: Partial<Inge
 
 /** The lines of one append, as text, in event order (all events share one key here). */
 function linesOf(events: IngestedEvent[], bodies: Bodies): string[] {
-  const messages = lineMessages('events', sourcesOf(events, bodies), 1 << 20);
-  return messages.flatMap((m) => eventLinesOf(m.value.toString('utf8'), INGESTED_EVENT_LINES_SCHEMA));
+  return messagesOf(events, bodies).flatMap((m) => eventLinesOf(m.value.toString('utf8'), INGESTED_EVENT_LINES_SCHEMA));
 }
 
 /** A line must parse to exactly the record JSON.stringify writes, field order included. */
@@ -73,20 +77,48 @@ test('without usable bytes the payload is serialised: no body, a lone surrogate 
   assertSameRecords(linesOf(events, [withBody.body, { json: null, positions: [0] }]), events);
 
   const lone = eventsOfBody('{"events":[{"type":"generation","s":"\\ud800 alone"}]}', [0]);
-  assert.equal(sourcesOf(lone.events, [lone.body]).payloads[0], null);
-  assertSameRecords(linesOf(lone.events, [lone.body]), lone.events);
+  assert.deepEqual(linesOf(lone.events, [lone.body]), [JSON.stringify(lone.events[0])]);
 
-  assert.deepEqual(sourcesOf(events, [withBody.body]).payloads, [null, null], 'one body for two events: not trusted');
   assertSameRecords(linesOf(events, [withBody.body]), events);
-  assert.deepEqual(sourcesOf(events).payloads, [null, null]);
+  assertSameRecords(linesOf(events, []), events);
   const outOfRange = eventsOfBody('{"events":[{"type":"generation"}]}', [0]);
-  assert.throws(() => sourcesOf(outOfRange.events, [{ ...outOfRange.body, positions: [3] }]), /no event at position 3/);
+  assert.throws(() => linesOf(outOfRange.events, [{ ...outOfRange.body, positions: [3] }]), /no event at position 3/);
 });
 
-test('a round carries every field of the records to the producer thread', () => {
-  const events = [makeIngestedEvent({ sentAt: null, clientIp: '198.51.100.7', traceId: 't', parentId: 'p', anonymousId: 'a' }), makeIngestedEvent()];
-  const { envelopes } = sourcesOf(events);
-  assert.deepEqual(envelopes, events.map(({ payload: _payload, ...envelope }) => envelope));
+/** Events whose payloads come from one body, so their lines are written from the round's columns. */
+function splicedLines(events: IngestedEvent[]): string[] {
+  const body = { json: Buffer.from(JSON.stringify({ events: events.map((e) => e.payload) })), positions: events.map((_, i) => i) };
+  return linesOf(events, [body]);
+}
+
+test('spliced lines are byte for byte JSON.stringify of the record: every field, nulls, repeated and changing times', () => {
+  const base = Date.UTC(2026, 10, 29, 12);
+  const events = [
+    makeIngestedEvent({ sentAt: null, clientIp: '198.51.100.7', traceId: 't', parentId: 'p', anonymousId: 'a', sessionId: 'k' }),
+    makeIngestedEvent({ occurredAt: base, timestamp: base, receivedAt: base + 5, sessionId: 'k' }),
+    makeIngestedEvent({ occurredAt: base, timestamp: base + 1, receivedAt: base + 5, sentAt: base - 2.5, sessionId: 'k' }),
+    makeIngestedEvent({ occurredAt: -1, timestamp: 0, receivedAt: base + 5, sentAt: null, userId: null, sessionId: 'k' }),
+    makeIngestedEvent({ occurredAt: base, timestamp: base, receivedAt: base + 6, tenant: '', sessionId: 'k' }),
+  ];
+  assert.deepEqual(splicedLines(events), events.map((e) => JSON.stringify(e)));
+});
+
+test('fields JSON must escape (quote, backslash, control characters, non-ASCII) are written as JSON.stringify writes them', () => {
+  const odd = ['say "hi"', 'back\\slash', 'tab\there', 'ünïcode €', '😀', 'del\u007f', '\u2028'];
+  for (const value of odd) {
+    const events = [makeIngestedEvent({ sessionId: 'k', traceId: value }), makeIngestedEvent({ sessionId: 'k', clientIp: '203.0.113.9' })];
+    assert.deepEqual(splicedLines(events), events.map((e) => JSON.stringify(e)), value);
+  }
+});
+
+test('rounds gathered into one produce: one message per key across rounds, arrival order kept', () => {
+  const first = [makeIngestedEvent({ sessionId: 'a' }), makeIngestedEvent({ sessionId: 'b' })];
+  const second = [makeIngestedEvent({ sessionId: 'a', traceId: 'needs "escaping"' }), makeIngestedEvent({ sessionId: null, userId: null, anonymousId: null })];
+  const rounds = [first, second].map((events) => roundOfEvents(events, [{ json: Buffer.from(JSON.stringify({ events: events.map((e) => e.payload) })), positions: [0, 1] }]));
+  const messages = lineMessages('events', rounds, 1 << 20, new ByteWriter(64));
+  assert.deepEqual(messages.map((m) => m.key), ['a', 'b', undefined]);
+  const lines = messages.map((m) => eventLinesOf(m.value.toString('utf8'), INGESTED_EVENT_LINES_SCHEMA));
+  assert.deepEqual(lines, [[first[0], second[0]], [first[1]], [second[1]]].map((group) => group.map((e) => JSON.stringify(e))));
 });
 
 test('the spliced head writes every field of the record but the payload, in the order of the record', () => {
@@ -100,7 +132,7 @@ test('messages are cut by size with spliced payloads too, order kept', () => {
   const entries = Array.from({ length: 10 }, (_, n) => ({ type: 'generation', n, pad: 'p'.repeat(200) }));
   const { events, body } = eventsOfBody(JSON.stringify({ events: entries }), entries.map((_, n) => n));
   const lineLength = JSON.stringify(events[0]).length;
-  const messages = lineMessages('events', sourcesOf(events, [body]), 3 * (lineLength + 1) + 10);
+  const messages = messagesOf(events, [body], 3 * (lineLength + 1) + 10);
   assert.deepEqual(messages.map((m) => m.value.toString('utf8').split('\n').length), [3, 3, 3, 1]);
   const lines = messages.flatMap((m) => eventLinesOf(m.value.toString('utf8'), INGESTED_EVENT_LINES_SCHEMA));
   assertSameRecords(lines, events);
