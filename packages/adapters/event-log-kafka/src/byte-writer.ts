@@ -80,6 +80,14 @@ export class ByteWriter {
     this.at = at;
   }
 
+  /** A string of one-byte characters (latin1) as those bytes; returns the view of them. */
+  latin1(value: string): Buffer {
+    this.ensure(value.length);
+    const start = this.at;
+    this.at += this.buffer.write(value, start, 'latin1');
+    return this.view(start);
+  }
+
   /** Any text, UTF-8 encoded. */
   text(value: string): void {
     this.ensure(3 * value.length);

@@ -42,10 +42,12 @@ void everyFieldWritten;
 /**
  * The events of the rounds grouped by partition key in arrival order, each group's lines written
  * at the end of `writer` and cut into values of at most `maxValueBytes` (cut after the line that
- * the next one would overflow; a single larger line still gets a value of its own).
+ * the next one would overflow; a single larger line still gets a value of its own). `scratch`
+ * holds the rounds' bodies and texts as bytes while the lines are written; it is rewound first.
  */
-export function writeRoundLines(rounds: readonly ProduceRound[], maxValueBytes: number, writer: ByteWriter): KeyedValue[] {
-  const sources = rounds.map(sourceOf);
+export function writeRoundLines(rounds: readonly ProduceRound[], maxValueBytes: number, writer: ByteWriter, scratch: ByteWriter): KeyedValue[] {
+  scratch.rewind();
+  const sources = rounds.map((round) => sourceOf(round, scratch));
   const groups = new Map<string | undefined, number[]>();
   for (let r = 0; r < sources.length; r++) {
     const source = sources[r]!;
@@ -84,11 +86,11 @@ interface RoundSource {
   /** The round's text as bytes when every field is written as its bytes between quotes; else null. */
   textBytes: Buffer | null;
   /** Per event, where its first string field starts in the text. */
-  textStarts: Int32Array;
+  textStarts: number[];
   /** Per event, the index of the body holding its payload, or -1: its whole line is in `lines`. */
-  bodyOf: Int32Array;
-  payloadStarts: Int32Array;
-  payloadEnds: Int32Array;
+  bodyOf: number[];
+  payloadStarts: number[];
+  payloadEnds: number[];
   bodies: Buffer[];
   /** Per body, whether it holds a raw CR or LF anywhere. */
   bodyHasBreaks: boolean[];
@@ -98,9 +100,9 @@ interface RoundSource {
 /** Text JSON writes as it is between quotes: printable ASCII but `"` and `\`. */
 const PLAIN_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-function sourceOf(round: ProduceRound): RoundSource {
+function sourceOf(round: ProduceRound, scratch: ByteWriter): RoundSource {
   const n = round.count;
-  const textStarts = new Int32Array(n);
+  const textStarts = new Array<number>(n).fill(0);
   let at = 0;
   for (let i = 0; i < n; i++) {
     textStarts[i] = at;
@@ -108,17 +110,17 @@ function sourceOf(round: ProduceRound): RoundSource {
   }
   const source: RoundSource = {
     round,
-    textBytes: PLAIN_TEXT.test(round.text) ? Buffer.from(round.text, 'latin1') : null,
+    textBytes: PLAIN_TEXT.test(round.text) ? scratch.latin1(round.text) : null,
     textStarts,
-    bodyOf: new Int32Array(n).fill(-1),
-    payloadStarts: new Int32Array(n),
-    payloadEnds: new Int32Array(n),
+    bodyOf: new Array<number>(n).fill(-1),
+    payloadStarts: new Array<number>(n).fill(0),
+    payloadEnds: new Array<number>(n).fill(0),
     bodies: [],
     bodyHasBreaks: [],
     lines: new Map(round.lineIndexes.map((i, k) => [i, round.lineTexts[k]!])),
   };
-  for (const { json, positions, first } of round.bodies) {
-    const body = Buffer.from(json.buffer, json.byteOffset, json.byteLength);
+  for (const { bytes, positions, first } of round.bodies) {
+    const body = scratch.latin1(bytes);
     const slices = eventSlices(body);
     const b = source.bodies.length;
     source.bodies.push(body);

@@ -46,10 +46,12 @@ export function partitionKeyOf(event: Pick<IngestedEvent, 'sessionId' | 'userId'
  * larger event still gets a message of its own). Each line splices the client's JSON of the
  * payload after the record's other fields where the round has the request body, and is the
  * serialised record otherwise (the line parses to the same record either way; see
- * event-lines.ts). The values are views into `writer`.
+ * event-lines.ts). The values are views into `writer`; `scratch` is working space.
  */
-export function lineMessages(topic: string, rounds: readonly ProduceRound[], maxValueBytes: number, writer: ByteWriter): Array<OutgoingMessage<Buffer>> {
-  return writeRoundLines(rounds, maxValueBytes, writer).map(({ key, value }) => {
+export function lineMessages(
+  topic: string, rounds: readonly ProduceRound[], maxValueBytes: number, writer: ByteWriter, scratch = new ByteWriter(1024),
+): Array<OutgoingMessage<Buffer>> {
+  return writeRoundLines(rounds, maxValueBytes, writer, scratch).map(({ key, value }) => {
     const message: OutgoingMessage<Buffer> = { topic, value, headers: { [SCHEMA_HEADER]: INGESTED_EVENT_LINES_SCHEMA } };
     if (key !== undefined) message.key = key;
     return message;

@@ -22,7 +22,7 @@ export interface ProduceRound {
   text: string;
   textLengths: Int32Array;
   numbers: Float64Array;
-  /** Request bodies (copies the round owns) and the events they cover: `first` and the next `positions.length`. */
+  /** Request bodies and the events they cover: `first` and the next `positions.length`. */
   bodies: RoundBody[];
   /** Events no body covers, and the JSON of each one's whole record. */
   lineIndexes: number[];
@@ -32,7 +32,15 @@ export interface ProduceRound {
 }
 
 export interface RoundBody {
-  json: Uint8Array;
+  /**
+   * The body's bytes, one character per byte (latin1), written back as the same bytes on the
+   * producer thread. As a string the body lives on the heap of each thread, where the young
+   * generation's collections free it at almost no cost. As a transferred copy (decision 0011),
+   * every append left a buffer of external memory behind on both threads, and the
+   * producer thread, which allocates little else, freed them by full mark-compacts, ten a second
+   * (docs/decisions/0014).
+   */
+  bytes: string;
   /** For each covered event, its index in the body's `events` array. */
   positions: readonly number[];
   first: number;
@@ -75,10 +83,7 @@ export function roundOf(batch: AppendBatch): { round: ProduceRound; transfer: Ar
       if (json === null) {
         for (let k = 0; k < positions.length; k++) serialise(at + k);
       } else {
-        // A copy: the request's buffer may share its memory with others (Node's buffer pool).
-        const copy = new Uint8Array(json);
-        bodies.push({ json: copy, positions, first: at });
-        transfer.push(copy.buffer);
+        bodies.push({ bytes: Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('latin1'), positions, first: at });
       }
       at += positions.length;
     }

@@ -57,6 +57,8 @@ const producers: EventLogProducer[] = Array.from({ length: settings.producers },
  * the client is done with a round's values once its send resolved.
  */
 const lineBuffers = producers.map(() => new ByteWriter(1 << 20));
+/** Where a round's bodies and texts are written as bytes while its lines are written (synchronously, so one for all). */
+const scratch = new ByteWriter(1 << 20);
 
 /** Appends waiting for a producer, oldest first, and the producers with no round in flight. */
 const queue: Array<{ id: number; round: ProduceRound }> = [];
@@ -117,7 +119,7 @@ async function produce(lane: number, rounds: readonly ProduceRound[]): Promise<v
   const lineBuffer = lineBuffers[lane]!;
   lineBuffer.rewind();
   const messages: Array<OutgoingMessage<string | Buffer>> = [
-    ...lineMessages(settings.topic, rounds, maxValueBytes, lineBuffer),
+    ...lineMessages(settings.topic, rounds, maxValueBytes, lineBuffer, scratch),
     ...rounds.flatMap((round) => round.quarantine.map((json) => quarantineJsonMessage(settings.quarantineTopic, json))),
   ];
   // One request after the other: a session's events keep their order, and a failure stops the rest.
