@@ -2,18 +2,19 @@ import { eventSlices, type IngestedEvent } from '@sluice/core';
 import type { ScratchBuffer } from './scratch-buffer.ts';
 
 /**
- * What the embedded store stages (docs/decisions/0005, 0010). A group commit goes into ONE
- * staging-log record (before 0010: one `ingest_log` row): the accepted entries of its request bodies as the client's bytes, and a small
- * JSON `meta` with, per body and per accepted entry, the ingest_seq and envelope computed in JS.
+ * What the embedded store stages (docs/decisions/0005, 0010, 0013). A group commit goes into ONE
+ * staging-log record: the accepted entries of its request bodies as the client's bytes, and a
+ * small JSON `meta` with, per body, the ingest_seq and envelope of its accepted entries, computed
+ * in JS.
  *
- * `bodies` (format 2) is every accepted entry's bytes, copied out of its request body, separated
- * by 0x1E, with 0x1D between bodies. Neither byte can occur in JSON text (raw control characters
- * are not allowed in strings or as whitespace), so DuckDB splits the column with `string_split`
- * in one linear pass and never parses or re-serialises a payload. Format 1 rows (the whole bodies
- * as a JSON array, positions in the meta) may still be in the ingest_log table of an older version:
- * those are read in JS.
+ * `bodies` is every accepted entry's bytes, copied out of its request body, separated by 0x1E,
+ * with 0x1D between bodies. Neither byte can occur in JSON text (raw control characters are not
+ * allowed in strings or as whitespace), so DuckDB splits them with `string_split` in one linear
+ * pass and never parses or re-serialises a payload. Records of older versions (another meta
+ * layout) are read by legacy-ingest-log.ts.
  */
-export const INGEST_LOG_FORMAT = 2;
+export const ENTRY_SEPARATOR = 0x1e;
+export const BODY_SEPARATOR = 0x1d;
 
 /** The accepted events of one body, each with its position in the body's `events` array and its seq. */
 export interface StagedBody {
@@ -21,57 +22,60 @@ export interface StagedBody {
   entries: Array<{ position: number; event: IngestedEvent; seq: number }>;
 }
 
-/** Per body; the arrays have one element per accepted entry, in the order of `bodies`. */
-interface BodyMeta {
-  tn: string; src: string; r: number; ip: string | null;
-  s: number[]; id: string[]; t: string[]; o: number[]; se: Array<number | null>; ts: number[];
-  u: Array<string | null>; a: Array<string | null>; ss: Array<string | null>; tr: Array<string | null>; p: Array<string | null>;
-}
+/**
+ * The meta of one body (decision 0013). `tn`, `src`, `r` (received, epoch ms) and `ip` are the
+ * same for every entry of a body; `id` lists the entries' event ids. Every other column is
+ * written ONCE as `<key>1` when all entries share its value (typical: one type, user and session
+ * per body; no sent_at), else as the list `<key>`. `s` is the seq minus the entry's index (one
+ * value when the seqs run on, as they do), and the times are milliseconds before `r`: small
+ * integers, which JSON.stringify writes and DuckDB reads faster than 13-digit epochs.
+ */
+const COLUMNS = {
+  s: { type: 'BIGINT', value: (e: StagedBody['entries'][number], i: number) => e.seq - i },
+  t: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.type },
+  o: { type: 'BIGINT', value: (e: StagedBody['entries'][number]) => e.event.receivedAt - e.event.occurredAt },
+  se: { type: 'BIGINT', value: (e: StagedBody['entries'][number]) => (e.event.sentAt === null ? null : e.event.receivedAt - e.event.sentAt) },
+  ts: { type: 'BIGINT', value: (e: StagedBody['entries'][number]) => e.event.receivedAt - e.event.timestamp },
+  u: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.userId },
+  a: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.anonymousId },
+  ss: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.sessionId },
+  tr: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.traceId },
+  p: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.parentId },
+} as const;
+type Column = keyof typeof COLUMNS;
+type BodyMeta = { tn: string; src: string; r: number; ip: string | null; id: string[] } & Record<string, unknown>;
 
 const META_TYPE = JSON.stringify([{
-  tn: 'VARCHAR', src: 'VARCHAR', r: 'BIGINT', ip: 'VARCHAR',
-  s: ['BIGINT'], id: ['UUID'], t: ['VARCHAR'], o: ['BIGINT'], se: ['BIGINT'], ts: ['BIGINT'],
-  u: ['VARCHAR'], a: ['VARCHAR'], ss: ['VARCHAR'], tr: ['VARCHAR'], p: ['VARCHAR'],
+  tn: 'VARCHAR', src: 'VARCHAR', r: 'BIGINT', ip: 'VARCHAR', id: ['UUID'],
+  ...Object.fromEntries(Object.entries(COLUMNS).flatMap(([key, { type }]) => [[key, [type]], [`${key}1`, type]])),
 }]);
 
-const ENTRY_SEPARATOR = 0x1e;
-const BODY_SEPARATOR = 0x1d;
-
-/** The INSERT that turns split bodies (`body`) and their meta (`m`), zipped by `source`, into events. */
-function materialize(source: string): string {
-  return `
-  INSERT INTO events
-  SELECT s, id, tn, src, t, make_timestamp(o * 1000), make_timestamp(se * 1000), make_timestamp(r * 1000),
-         make_timestamp(ts * 1000), u, a, ss, tr, p, ip, e
-  FROM (
-    SELECT m.tn, m.src, m.r, m.ip,
-           unnest(m.s) AS s, unnest(m.id) AS id, unnest(m.t) AS t, unnest(m.o) AS o, unnest(m.se) AS se, unnest(m.ts) AS ts,
-           unnest(m.u) AS u, unnest(m.a) AS a, unnest(m.ss) AS ss, unnest(m.tr) AS tr, unnest(m.p) AS p,
-           unnest(string_split(body, chr(${ENTRY_SEPARATOR}))) AS e
-    FROM (${source})
-  )`;
-}
+/** A column's value for entry `i` of the body: from the list, or the body's one value. */
+const value = (key: Column): string => `coalesce(${key}, ${key}1)`;
+const time = (key: Column): string => `make_timestamp((r - ${value(key)}) * 1000)`;
 
 /**
  * Turns staging-log records into events: `$1` is their bodies joined (a BLOB, 0x1D between
  * bodies), `$2` their meta arrays joined into one JSON array (also a BLOB: no JS string is made).
- * DuckDB splits the bodies into entries and unnests them side by side with the meta arrays (it zips
- * unnests in one SELECT). Payloads are copied as text: nothing parses or re-serialises them.
+ * DuckDB splits the bodies into entries and unnests them side by side with the meta lists (it
+ * zips unnests in one SELECT and pads a missing list with NULLs, where the body's one value
+ * applies). Payloads are copied as text: nothing parses or re-serialises them.
  */
-export const MATERIALIZE_EVENTS = materialize(`
-  SELECT unnest(string_split(decode($1::BLOB), chr(${BODY_SEPARATOR}))) AS body, unnest(from_json(decode($2::BLOB), '${META_TYPE}')) AS m`);
+export const MATERIALIZE_EVENTS = `
+  INSERT INTO events
+  SELECT ${value('s')} + i, id, tn, src, ${value('t')}, ${time('o')}, ${time('se')}, make_timestamp(r * 1000), ${time('ts')},
+         ${value('u')}, ${value('a')}, ${value('ss')}, ${value('tr')}, ${value('p')}, ip, e
+  FROM (
+    SELECT m.tn, m.src, m.r, m.ip, ${Object.keys(COLUMNS).map((key) => `m.${key}1, unnest(m.${key}) AS ${key}`).join(', ')},
+           unnest(range(len(m.id))) AS i, unnest(m.id) AS id, unnest(string_split(body, chr(${ENTRY_SEPARATOR}))) AS e
+    FROM (
+      SELECT unnest(string_split(decode($1::BLOB), chr(${BODY_SEPARATOR}))) AS body, unnest(from_json(decode($2::BLOB), '${META_TYPE}')) AS m
+    )
+  )`;
 
 /**
- * The same from the format-2 row `$1` of the ingest_log table, where versions before decision 0010
- * staged. Rows of another format yield nothing here, so the count check sends them to the JS path.
- */
-export const MATERIALIZE_INGEST_LOG_ROW = materialize(`
-  SELECT unnest(string_split(decode(bodies), chr(${BODY_SEPARATOR}))) AS body, unnest(from_json(meta, '${META_TYPE}')) AS m
-  FROM ingest_log WHERE log_seq = $1 AND format = ${INGEST_LOG_FORMAT}`);
-
-/**
- * Several records' bodies and meta as the two parameters of MATERIALIZE_EVENTS, written into
- * `scratch` (valid until its next use).
+ * Several records' bodies and meta as the two parameters of MATERIALIZE_EVENTS (or of the legacy
+ * statement, for records of the older layout), written into `scratch` (valid until its next use).
  */
 export function joinRecords(records: ReadonlyArray<{ bodies: Uint8Array; meta: Uint8Array }>, scratch: ScratchBuffer): { bodies: Uint8Array; meta: Uint8Array } {
   if (records.length === 1) return { bodies: records[0]!.bodies, meta: records[0]!.meta };
@@ -100,8 +104,8 @@ const OPEN_BRACKET = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE_BRACKET = Buffer.from(']');
 
-/** The `bodies` and `meta` of one staging-log record (once an ingest_log row). */
-export function ingestLogRow(bodies: readonly StagedBody[]): { bodies: Buffer; meta: string; events: number } {
+/** The `bodies` and `meta` of one staging-log record. */
+export function ingestLogRow(bodies: readonly StagedBody[]): { bodies: Buffer; meta: Buffer; events: number } {
   const texts = bodies.map(entryTexts);
   let size = 0;
   for (const entries of texts) for (const entry of entries) size += entry.length + 1;
@@ -115,7 +119,7 @@ export function ingestLogRow(bodies: readonly StagedBody[]): { bodies: Buffer; m
     });
   }
   const events = bodies.reduce((n, body) => n + body.entries.length, 0);
-  return { bodies: out, meta: JSON.stringify(bodies.map(bodyMeta)), events };
+  return { bodies: out, meta: Buffer.from(JSON.stringify(bodies.map(bodyMeta))), events };
 }
 
 /**
@@ -132,15 +136,21 @@ function entryTexts(body: StagedBody): Uint8Array[] {
 }
 
 function bodyMeta(body: StagedBody): BodyMeta {
-  const first = body.entries[0]!.event;
-  const meta: BodyMeta = {
-    tn: first.tenant, src: first.source, r: first.receivedAt, ip: first.clientIp,
-    s: [], id: [], t: [], o: [], se: [], ts: [], u: [], a: [], ss: [], tr: [], p: [],
-  };
-  for (const { event: e, seq } of body.entries) {
-    meta.s.push(seq); meta.id.push(e.eventId); meta.t.push(e.type); meta.o.push(e.occurredAt); meta.se.push(e.sentAt);
-    meta.ts.push(e.timestamp); meta.u.push(e.userId); meta.a.push(e.anonymousId); meta.ss.push(e.sessionId);
-    meta.tr.push(e.traceId); meta.p.push(e.parentId);
+  const { entries } = body;
+  const first = entries[0]!.event;
+  const meta: BodyMeta = { tn: first.tenant, src: first.source, r: first.receivedAt, ip: first.clientIp, id: entries.map((e) => e.event.eventId) };
+  for (const key of Object.keys(COLUMNS) as Column[]) {
+    const valueOf = COLUMNS[key].value;
+    const one = valueOf(entries[0]!, 0);
+    let i = 1;
+    while (i < entries.length && valueOf(entries[i]!, i) === one) i++;
+    if (i === entries.length) {
+      meta[`${key}1`] = one;
+      continue;
+    }
+    const list = new Array<unknown>(entries.length).fill(one, 0, i);
+    for (; i < entries.length; i++) list[i] = valueOf(entries[i]!, i);
+    meta[key] = list;
   }
   return meta;
 }
@@ -153,42 +163,36 @@ export function sharesBodyFields(a: IngestedEvent, b: IngestedEvent): boolean {
 export interface IngestLogEvent { event: Omit<IngestedEvent, 'payload'>; seq: number; payload: unknown }
 
 /**
- * Reads an ingest_log row back in JS (JSON.parse semantics, as validated): the fallback when
- * DuckDB refuses a row, and the reader of format-1 rows. Lone UTF-16 surrogates become U+FFFD, as
- * DuckDB stores text as UTF-8 only.
+ * Reads a record back in JS (JSON.parse semantics, as validated): the fallback when DuckDB refuses
+ * a record. Lone UTF-16 surrogates become U+FFFD, as DuckDB stores text as UTF-8 only.
  */
-export function eventsOfIngestLogRow(format: number, bodies: Uint8Array, meta: string): IngestLogEvent[] {
-  return format === INGEST_LOG_FORMAT ? eventsOfRow(bodies, meta) : eventsOfFormat1Row(bodies, meta);
-}
-
-function eventsOfRow(bodies: Uint8Array, meta: string): IngestLogEvent[] {
-  const texts = Buffer.from(bodies).toString('utf8').split(String.fromCharCode(BODY_SEPARATOR));
-  const metas = wellFormed(JSON.parse(meta)) as BodyMeta[];
+export function eventsOfRecord(bodies: Uint8Array, meta: Uint8Array): IngestLogEvent[] {
+  const texts = splitBodies(bodies);
+  const metas = wellFormed(JSON.parse(Buffer.from(meta).toString('utf8'))) as BodyMeta[];
   return metas.flatMap((m, b) => {
-    const entries = texts[b]!.split(String.fromCharCode(ENTRY_SEPARATOR));
-    return m.s.map((seq, i) => ({ seq, payload: wellFormed(JSON.parse(entries[i]!)), event: envelope(m, i) }));
+    const entries = texts[b]!;
+    const at = (key: Column, i: number): unknown => (Array.isArray(m[key]) ? (m[key] as unknown[])[i] : m[`${key}1`]) ?? null;
+    const before = (key: Column, i: number): number | null => (at(key, i) === null ? null : m.r - (at(key, i) as number));
+    return m.id.map((eventId, i) => ({
+      seq: (at('s', i) as number) + i,
+      payload: wellFormed(JSON.parse(entries[i]!)),
+      event: {
+        eventId, tenant: m.tn, source: m.src, type: at('t', i) as string, occurredAt: before('o', i)!, sentAt: before('se', i),
+        receivedAt: m.r, timestamp: before('ts', i)!, userId: at('u', i) as string | null, anonymousId: at('a', i) as string | null,
+        sessionId: at('ss', i) as string | null, traceId: at('tr', i) as string | null, parentId: at('p', i) as string | null, clientIp: m.ip,
+      },
+    }));
   });
 }
 
-/** Format 1: the bodies as one JSON array; the meta arrays are indexed by position in `events` (null: not accepted). */
-function eventsOfFormat1Row(bodies: Uint8Array, meta: string): IngestLogEvent[] {
-  const parsedBodies = JSON.parse(Buffer.from(bodies).toString('utf8')) as Array<{ events: unknown[] }>;
-  const metas = wellFormed(JSON.parse(meta)) as Array<Omit<BodyMeta, 's'> & { s: Array<number | null> }>;
-  return metas.flatMap((m, b) => m.s.flatMap((seq, i) => (seq === null
-    ? []
-    : [{ seq, payload: wellFormed(parsedBodies[b]!.events[i]), event: envelope(m, i) }])));
-}
-
-function envelope(m: Omit<BodyMeta, 's'>, i: number): Omit<IngestedEvent, 'payload'> {
-  return {
-    eventId: m.id[i]!, tenant: m.tn, source: m.src, type: m.t[i]!, occurredAt: m.o[i]!, sentAt: m.se[i] ?? null,
-    receivedAt: m.r, timestamp: m.ts[i]!, userId: m.u[i] ?? null, anonymousId: m.a[i] ?? null,
-    sessionId: m.ss[i] ?? null, traceId: m.tr[i] ?? null, parentId: m.p[i] ?? null, clientIp: m.ip,
-  };
+/** The entries' texts per body, split at the separator bytes. */
+export function splitBodies(bodies: Uint8Array): string[][] {
+  return Buffer.from(bodies).toString('utf8').split(String.fromCharCode(BODY_SEPARATOR))
+    .map((body) => body.split(String.fromCharCode(ENTRY_SEPARATOR)));
 }
 
 /** The value with every string (keys included) made well-formed UTF-16. */
-function wellFormed(value: unknown): unknown {
+export function wellFormed(value: unknown): unknown {
   if (typeof value === 'string') return value.toWellFormed();
   if (Array.isArray(value)) return value.map(wellFormed);
   if (typeof value === 'object' && value !== null) {

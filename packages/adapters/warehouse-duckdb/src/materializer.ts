@@ -1,9 +1,9 @@
 import { SluiceError } from '@sluice/core';
-import { blobValue } from '@duckdb/node-api';
 import type { CheckpointPolicy } from './checkpoints.ts';
 import type { DuckDbDatabase } from './database.ts';
 import { eventRow, INSERT_EVENTS } from './event-insert.ts';
-import { eventsOfIngestLogRow, INGEST_LOG_FORMAT, joinRecords, MATERIALIZE_EVENTS } from './ingest-log.ts';
+import { eventsOfRecord, joinRecords, MATERIALIZE_EVENTS } from './ingest-log.ts';
+import { eventsOfIngestLogRow, INGEST_LOG_FORMAT, MATERIALIZE_LEGACY_EVENTS } from './legacy-ingest-log.ts';
 import { isDataRefused, MaterializeMismatch } from './materialize-errors.ts';
 import { ScratchBuffer } from './scratch-buffer.ts';
 import type { RecordRef, StagingLog } from './staging-log.ts';
@@ -71,8 +71,9 @@ export function createMaterializer(db: DuckDbDatabase, log: StagingLog, options:
     let events = 0;
     let count = 0;
     let bytes = 0;
+    const { version } = pending[0]!;
     for (const ref of pending) {
-      if (count > 0 && events + ref.events > limit) break;
+      if (count > 0 && (events + ref.events > limit || ref.version !== version)) break;
       events += ref.events;
       bytes += ref.bytes;
       count++;
@@ -83,7 +84,8 @@ export function createMaterializer(db: DuckDbDatabase, log: StagingLog, options:
     const records = await log.read(refs);
     const ok = await db.transaction(async () => {
       const joined = joinRecords(records, joinBuffer);
-      const inserted = await db.run(MATERIALIZE_EVENTS, [blobValue(joined.bodies), blobValue(joined.meta)]);
+      const sql = version === 1 ? MATERIALIZE_LEGACY_EVENTS : MATERIALIZE_EVENTS;
+      const inserted = await db.runWithBlobs(sql, [joined.bodies, joined.meta]);
       // A body DuckDB's JSON reader sees differently from JSON.parse would not line up with its
       // meta: roll back and let the JS path below take those records one by one.
       if (inserted !== events) throw new MaterializeMismatch(`${inserted} events materialised, ${events} expected`);
@@ -112,8 +114,10 @@ export function createMaterializer(db: DuckDbDatabase, log: StagingLog, options:
 
   /** The fallback: parse the record in JS (JSON.parse semantics) and insert its events directly, with the mark. */
   async function materializeInJs(record: StagingRecord): Promise<void> {
-    const rows = eventsOfIngestLogRow(INGEST_LOG_FORMAT, record.bodies, record.meta.toString('utf8'))
-      .map((e) => eventRow(e.event, e.seq, e.payload));
+    const events = record.version === 1
+      ? eventsOfIngestLogRow(INGEST_LOG_FORMAT, record.bodies, record.meta.toString('utf8'))
+      : eventsOfRecord(record.bodies, record.meta);
+    const rows = events.map((e) => eventRow(e.event, e.seq, e.payload));
     await db.transaction(async () => {
       if (rows.length > 0) await db.run(INSERT_EVENTS, [JSON.stringify(rows)]);
       await db.run(SET_MATERIALIZED_SEQ, [record.seq]);

@@ -13,3 +13,53 @@ export class ScratchBuffer {
     return this.#buffer.subarray(0, size);
   }
 }
+
+/**
+ * A fixed buffer that keeps copies of byte strings in FIFO order: `put` places one after the
+ * newest (wrapping to the start when the end is full), `shift` frees the oldest. One long-lived
+ * allocation instead of one per record: holding fresh buffers until they are materialised made V8
+ * run major collections on them (docs/decisions/0013).
+ */
+export class ByteRing {
+  readonly #capacity: number;
+  #buffer: Buffer | null = null;
+  /** Live copies, oldest first: where each starts and ends. */
+  readonly #live: Array<{ start: number; end: number }> = [];
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** A copy of `parts`, one after the other, or null when they do not fit beside the live copies. */
+  put(parts: readonly Uint8Array[]): Buffer | null {
+    const size = parts.reduce((n, part) => n + part.length, 0);
+    const start = this.#place(size);
+    if (start === null) return null;
+    this.#buffer ??= Buffer.allocUnsafeSlow(this.#capacity);
+    let at = start;
+    for (const part of parts) {
+      this.#buffer.set(part, at);
+      at += part.length;
+    }
+    this.#live.push({ start, end: at });
+    return this.#buffer.subarray(start, at);
+  }
+
+  /** Frees the oldest live copy. */
+  shift(): void {
+    this.#live.shift();
+  }
+
+  #place(size: number): number | null {
+    const oldest = this.#live[0];
+    const newest = this.#live.at(-1);
+    if (!oldest || !newest) return size <= this.#capacity ? 0 : null;
+    // Not wrapped: free space after the newest copy, then before the oldest.
+    if (newest.end >= oldest.start) {
+      if (this.#capacity - newest.end >= size) return newest.end;
+      return size < oldest.start ? 0 : null;
+    }
+    // Wrapped: free space between the newest copy and the oldest.
+    return oldest.start - newest.end > size ? newest.end : null;
+  }
+}

@@ -1,6 +1,6 @@
 import { SluiceError } from '@sluice/core';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
-import { ScratchBuffer } from './scratch-buffer.ts';
+import { ByteRing, ScratchBuffer } from './scratch-buffer.ts';
 import { decodeRecord, encodeRecord, type StagingRecord } from './staging-record.ts';
 import { recoverSegments, segmentPath, syncDirectory, type RecordRef, type Segment } from './staging-recovery.ts';
 
@@ -15,18 +15,26 @@ export interface StagingLog {
   /** Appends one record and resolves once it is on disk (fdatasync returned): only then may the caller acknowledge. */
   append(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef>;
   /**
-   * Reads records back (intact, in order); consecutive records of a segment take one read. Their
-   * bytes live in a buffer the next `read` reuses: use them before calling it again.
+   * Reads records back (intact, in order). Records appended by this process are still held in
+   * memory (up to `memoryBytes`) and returned as they were written; the others are read from their
+   * files, consecutive records of a segment in one read, into a buffer the next `read` reuses: use
+   * them before calling it again.
    */
   read(refs: readonly RecordRef[]): Promise<StagingRecord[]>;
   /** Throws SLUICE_ERR_STORAGE_UNAVAILABLE once an fdatasync failed (appends are refused until a restart recovers the log). */
   assertWritable(): void;
-  /** Deletes the segments whose records all have seq ≤ `seq` (except the one being appended to). */
+  /** Forgets the records with seq ≤ `seq` and deletes the segments they all fill (except the one being appended to). */
   release(seq: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function openStagingLog(dir: string, options: { materializedSeq: number; segmentBytes: number }): Promise<{ log: StagingLog; pending: RecordRef[] }> {
+/**
+ * `memoryBytes` (default 64 MiB): copies of appended records kept in memory for the materialiser,
+ * which then needs neither a read nor a second CRC check of what this process just wrote and
+ * synced (docs/decisions/0013). Records that do not fit (a backlog of ≈90k events or more) are
+ * read back from their files.
+ */
+export async function openStagingLog(dir: string, options: { materializedSeq: number; segmentBytes: number; memoryBytes?: number }): Promise<{ log: StagingLog; pending: RecordRef[] }> {
   const recovered = await recoverSegments(dir, options.materializedSeq);
   const segments = recovered.segments;
   const handles = new Map<Segment, FileHandle>();
@@ -38,6 +46,9 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
   let broken: unknown = null;
   let closed = false;
   const readBuffer = new ScratchBuffer();
+  /** Copies of the records appended since open and not yet released, in seq order, while they fit in `memoryBytes`. */
+  const held = new Map<number, StagingRecord>();
+  const ring = new ByteRing(options.memoryBytes ?? 64 * 2 ** 20);
 
   async function handleOf(segment: Segment): Promise<FileHandle> {
     let handle = handles.get(segment);
@@ -58,7 +69,7 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
     if (closed) throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', 'the staging log is closed');
     if (broken) throw unavailable('an earlier write to the staging log failed', broken);
     const seq = lastSeq + 1;
-    const { chunks, size } = encodeRecord({ seq, events, bodies, meta });
+    const { chunks, size } = encodeRecord({ version: 2, seq, events, bodies, meta });
     if (!active || (active.size > 0 && active.size + size > options.segmentBytes)) active = await roll(seq);
     const segment = active;
     const handle = await handleOf(segment);
@@ -80,7 +91,9 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
     segment.size = offset + size;
     segment.lastSeq = seq;
     lastSeq = seq;
-    return { seq, events, bytes: bodies.length, segment, offset, size };
+    const copy = ring.put([bodies, meta]);
+    if (copy) held.set(seq, { version: 2, seq, events, bodies: copy.subarray(0, bodies.length), meta: copy.subarray(bodies.length) });
+    return { seq, version: 2, events, bytes: bodies.length, segment, offset, size };
   }
 
   /** Reads one run of consecutive records into `buffer` (exactly their bytes). */
@@ -110,6 +123,7 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
     async read(refs) {
       const runs: RecordRef[][] = [];
       for (const ref of refs) {
+        if (held.has(ref.seq)) continue;
         const run = runs.at(-1);
         const previous = run?.at(-1);
         if (run && previous && previous.segment === ref.segment && previous.offset + previous.size === ref.offset) run.push(ref);
@@ -117,16 +131,21 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
       }
       const runBytes = (run: readonly RecordRef[]) => run.at(-1)!.offset + run.at(-1)!.size - run[0]!.offset;
       const buffer = readBuffer.take(runs.reduce((n, run) => n + runBytes(run), 0));
-      const records: StagingRecord[] = [];
+      const fromFiles = new Map<number, StagingRecord>();
       let at = 0;
       for (const run of runs) {
         const length = runBytes(run);
-        records.push(...await readRun(run, buffer.subarray(at, at + length)));
+        for (const record of await readRun(run, buffer.subarray(at, at + length))) fromFiles.set(record.seq, record);
         at += length;
       }
-      return records;
+      return refs.map((ref) => (held.get(ref.seq) ?? fromFiles.get(ref.seq))!);
     },
     async release(seq) {
+      for (const heldSeq of held.keys()) {
+        if (heldSeq > seq) break;
+        held.delete(heldSeq);
+        ring.shift();
+      }
       while (segments.length > 0 && segments[0] !== active && segments[0]!.lastSeq <= seq) {
         const segment = segments.shift()!;
         await handles.get(segment)?.close();
@@ -139,6 +158,7 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
       await tail;
       for (const handle of handles.values()) await handle.close();
       handles.clear();
+      held.clear();
     },
   };
   return { log, pending: recovered.pending };

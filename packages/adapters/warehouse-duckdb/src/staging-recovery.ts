@@ -1,7 +1,7 @@
 import { SluiceError } from '@sluice/core';
 import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { decodeRecord, type RecordFault } from './staging-record.ts';
+import { decodeRecord, type RecordFault, type RecordVersion } from './staging-record.ts';
 
 /** One segment file of the staging log, named after the seq of its first record. */
 export interface Segment {
@@ -15,6 +15,8 @@ export interface Segment {
 /** Where an acknowledged record sits, for the materialiser to read it back. */
 export interface RecordRef {
   seq: number;
+  /** The record's meta layout (staging-record.ts): records of one version are materialised together. */
+  version: RecordVersion;
   events: number;
   /** Size of its bodies (what the checkpoint policy counts). */
   bytes: number;
@@ -62,7 +64,7 @@ export async function recoverSegments(dir: string, materializedSeq: number): Pro
       if (record.seq !== segment.lastSeq + 1) throw corrupt(segment.path, offset, `seq ${record.seq} after ${segment.lastSeq}`);
       segment.lastSeq = record.seq;
       if (record.seq > materializedSeq) {
-        pending.push({ seq: record.seq, events: record.events, bytes: record.bodies.length, segment, offset, size });
+        pending.push({ seq: record.seq, version: record.version, events: record.events, bytes: record.bodies.length, segment, offset, size });
       }
       offset += size;
     }

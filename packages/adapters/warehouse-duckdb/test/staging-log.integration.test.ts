@@ -1,12 +1,16 @@
 import { SluiceError } from '@sluice/core';
 import assert from 'node:assert/strict';
-import { appendFile, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { blobValue, DuckDBInstance } from '@duckdb/node-api';
 import { ingestLogRow } from '../src/ingest-log.ts';
 import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
+import { openStagingLog } from '../src/staging-log.ts';
+import { encodeRecord } from '../src/staging-record.ts';
+import { segmentPath } from '../src/staging-recovery.ts';
+import { legacyMeta } from './helpers/legacy-meta.ts';
 import { stagedBatch } from './helpers/staged-batches.ts';
 
 /** The materialiser never runs on its own: records stay in the staging log until a read or the next open. */
@@ -134,10 +138,11 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
   test('ingest_log rows an older version staged (format 2) are materialised at open, before the staging log', () => withDir(async (path) => {
     await (await createDuckDbWarehouse({ path })).close();
     const batch = stagedBatch(4, { skip: [2] });
-    const row = ingestLogRow([{ json: batch.bodies![0]!.json!, entries: batch.events.map((event, i) => ({ position: batch.bodies![0]!.positions[i]!, event, seq: i + 1 })) }]);
+    const staged = [{ json: batch.bodies![0]!.json!, entries: batch.events.map((event, i) => ({ position: batch.bodies![0]!.positions[i]!, event, seq: i + 1 })) }];
+    const row = ingestLogRow(staged);
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
-    await connection.run('INSERT INTO ingest_log (log_seq, events, bodies, meta, format) VALUES (1, $1, $2, $3, 2)', [row.events, blobValue(row.bodies), row.meta]);
+    await connection.run('INSERT INTO ingest_log (log_seq, events, bodies, meta, format) VALUES (1, $1, $2, $3, 2)', [row.events, blobValue(row.bodies), legacyMeta(staged)]);
     connection.closeSync();
     instance.closeSync();
     const warehouse = await createDuckDbWarehouse({ path, ...HELD });
@@ -149,6 +154,42 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
       assert.deepEqual((await warehouse.listEvents({ limit: 10 })).map((e) => e.ingestSeq), [1, 2, 3, 4, 5]);
     } finally {
       await warehouse.close();
+    }
+  }));
+  test('records of version 1 (every column per entry, before decision 0013) left in the log are materialised at open, then new ones', () => withDir(async (path, logDir) => {
+    await (await createDuckDbWarehouse({ path })).close();
+    const batches = [stagedBatch(3), stagedBatch(4, { skip: [1] })];
+    let seq = 0;
+    const staged = batches.map((batch) => ({
+      json: batch.bodies![0]!.json!, entries: batch.events.map((event, i) => ({ position: batch.bodies![0]!.positions[i]!, event, seq: ++seq })),
+    }));
+    const row = ingestLogRow(staged);
+    const { chunks } = encodeRecord({ version: 1, seq: 1, events: row.events, bodies: row.bodies, meta: Buffer.from(legacyMeta(staged)) });
+    await mkdir(logDir, { recursive: true });
+    await writeFile(segmentPath(logDir, 1), Buffer.concat(chunks));
+    const warehouse = await createDuckDbWarehouse({ path, ...HELD });
+    try {
+      const later = stagedBatch(2);
+      await warehouse.append(later);
+      const stored = await warehouse.listEvents({ limit: 10 });
+      assert.deepEqual(stored.map(({ ingestSeq: _seq, ...rest }) => rest), [...batches.flatMap((b) => b.events), ...later.events]);
+      assert.deepEqual(stored.map((e) => e.ingestSeq), [1, 2, 3, 4, 5, 6, 7, 8]);
+    } finally {
+      await warehouse.close();
+    }
+  }));
+
+  test('records past the memory bound are read back from their files, the same bytes', () => withDir(async (_path, logDir) => {
+    const { log } = await openStagingLog(logDir, { materializedSeq: 0, segmentBytes: 64 * 2 ** 20, memoryBytes: 1 });
+    try {
+      const written = [Buffer.from('first'), Buffer.from('second entry'), Buffer.from('third')];
+      const refs = [];
+      for (const [i, bodies] of written.entries()) refs.push(await log.append(i + 1, bodies, Buffer.from(`[${i}]`)));
+      const read = await log.read(refs);
+      assert.deepEqual(read.map((r) => [r.seq, r.events, r.bodies.toString(), r.meta.toString()]),
+        [[1, 1, 'first', '[0]'], [2, 2, 'second entry', '[1]'], [3, 3, 'third', '[2]']]);
+    } finally {
+      await log.close();
     }
   }));
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { eventsOfRecord, ingestLogRow } from '../src/ingest-log.ts';
 import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
 import { stagedBatch } from './helpers/staged-batches.ts';
 
@@ -43,6 +44,34 @@ describe('DuckDB staging log (acknowledged bodies, materialised later)', () => {
     } finally {
       await warehouse.close();
     }
+  }));
+
+  test('envelope columns round-trip whether a body\'s entries share them (written once) or not (one list), in SQL and in JS', () => withDir(async (dir) => {
+    const varied = stagedBatch(4);
+    const overrides: Array<Partial<IngestedEvent>> = [
+      { type: 'generation', sentAt: null, userId: null, anonymousId: 'anon_1', traceId: 'trace_1' },
+      { type: 'feedback', occurredAt: Date.UTC(2001, 0, 1), sentAt: Date.UTC(2026, 10, 29, 11), timestamp: Date.UTC(2001, 0, 1, 0, 0, 1), sessionId: null },
+      { type: 'span', userId: 'user_7', parentId: 'span_0', sessionId: 'sess_2' },
+      { type: 'generation', sentAt: null, userId: 'user_7' },
+    ];
+    varied.events = varied.events.map((e, i) => ({ ...e, ...overrides[i] }));
+    const same = stagedBatch(3);
+    const batch = { events: [...varied.events, ...same.events], quarantine: [], bodies: [...varied.bodies!, { ...same.bodies![0]!, positions: same.bodies![0]!.positions }] };
+    const warehouse = await createDuckDbWarehouse({ path: join(dir, 'w.duckdb'), ...HELD });
+    try {
+      await warehouse.append(batch);
+      const stored = await warehouse.listEvents({ limit: 10 });
+      assert.deepEqual(stored.map(({ ingestSeq: _seq, ...rest }) => rest), batch.events);
+      assert.deepEqual(stored.map((e) => e.ingestSeq), [1, 2, 3, 4, 5, 6, 7]);
+    } finally {
+      await warehouse.close();
+    }
+    // The JS reader (the fallback for a record DuckDB refuses), with seqs that do not run on.
+    const seqs = [5, 6, 9, 12, 13, 14, 15];
+    let k = 0;
+    const staged = batch.bodies.map((body) => ({ json: body.json!, entries: body.positions.map((position) => ({ position, event: batch.events[k]!, seq: seqs[k++]! })) }));
+    const row = ingestLogRow(staged);
+    assert.deepEqual(eventsOfRecord(row.bodies, row.meta), batch.events.map(({ payload, ...event }, i) => ({ seq: seqs[i], payload, event })));
   }));
 
   test('duplicates within and across staged batches are stored once', () => withDir(async (dir) => {
