@@ -5,7 +5,12 @@
  * Each server runs in its own process; the broker is one this script starts on its own ports
  * (.ci/services/kafka.sh, a fresh cluster in a temp directory) and stops at the end.
  *
- *   node bench/ingest/kafka.ts [--duration 10] [--connections 32] [--partitions 3] [--kafka-port 25092] [--broker-warm-up 30]
+ *   node bench/ingest/kafka.ts [--duration 10] [--connections 32] [--partitions 3] [--kafka-port 25092] [--broker-warm-up 30] [--generator raw|autocannon]
+ *
+ * Every run, bare route included, is driven by the same load generator: the lean raw-load.ts by
+ * default, as in bench/ingest/run.ts (decision 0015: autocannon's 160-230 µs of CPU per request
+ * came out of the Sluice process's two cores, while the bare route is one thread, saturated at one
+ * core either way), or autocannon with `--generator autocannon`, as in the sessions before.
  *
  * The broker is a fresh JVM: before the first Sluice run is measured, it gets `--broker-warm-up`
  * seconds of the same load through that Sluice process (3 s for the later run). Measured on this
@@ -28,7 +33,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WRITE_KEY, load as loadWith, resultsTable, root, startProcess, stop } from './harness.ts';
+import { WRITE_KEY, load as loadWith, parseGenerator, resultsTable, root, startProcess, stop } from './harness.ts';
 import { cpuPerEvent, processCpuSeconds, threadCpuSeconds } from './process-cpu.ts';
 
 const { values } = parseArgs({
@@ -38,11 +43,13 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '3' },
     'kafka-port': { type: 'string', default: String(25_000 + 2 * Math.floor(Math.random() * 2000)) },
     'broker-warm-up': { type: 'string', default: '30' },
+    generator: { type: 'string', default: 'raw' },
   },
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const kafkaPort = Number(values['kafka-port']);
+const generator = parseGenerator(values.generator);
 
 // --- the broker: started here, stopped here, also on Ctrl-C (a stray JVM costs the machine a core) ---
 
@@ -63,7 +70,7 @@ process.once('SIGINT', () => {
   process.exit(130);
 });
 
-const load = (label: string, url: string, seconds: number) => loadWith(label, url, { seconds, connections });
+const load = (label: string, url: string, seconds: number) => loadWith(label, url, { seconds, connections, generator });
 
 const metricSum = (metrics: string, name: string, filter = '') =>
   [...metrics.matchAll(new RegExp(`^${name}(\\{[^}]*${filter}[^}]*\\})? (\\S+)`, 'gm'))].reduce((n, m) => n + Number(m[2]), 0);
@@ -116,6 +123,7 @@ try {
   const withLander = await measure('sluice serve, Kafka acks=all + lander into DuckDB in the same process',
     ['packages/cli/src/main.ts', 'serve'], 'serve', 3);
 
+  console.log(`load generator: ${generator}`);
   console.log(resultsTable([bareRun, scaleOut.run, withLander.run]));
   const ratio = (run: { eventsPerSecond: number }) => (run.eventsPerSecond / bareRun.eventsPerSecond).toFixed(2);
   console.log(`\nratio Sluice (Kafka, ingest process) / bare = ${ratio(scaleOut.run)}x  (target >= 0.4x)`);
