@@ -179,6 +179,23 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
     }
   }));
 
+  test('records held in memory and records read from their files come back together, in order', () => withDir(async (_path, logDir) => {
+    // Room for one record of these sizes (4 + 3 bytes each) at a time.
+    const { log } = await openStagingLog(logDir, { materializedSeq: 0, segmentBytes: 64 * 2 ** 20, memoryBytes: 10 });
+    try {
+      const append = (i: number) => log.append(1, Buffer.from(`bod${i}`), Buffer.from(`[${i}]`));
+      const text = (records: Array<{ seq: number; bodies: Buffer; meta: Buffer }>) => records.map((r) => `${r.seq}:${r.bodies}${r.meta}`);
+      const first = await append(1); // held
+      const second = await append(2); // no room: from the file
+      assert.deepEqual(text(await log.read([first, second])), ['1:bod1[1]', '2:bod2[2]']);
+      await log.release(1);
+      const third = await append(3); // held again, in the room the first left
+      assert.deepEqual(text(await log.read([second, third])), ['2:bod2[2]', '3:bod3[3]']);
+    } finally {
+      await log.close();
+    }
+  }));
+
   test('records past the memory bound are read back from their files, the same bytes', () => withDir(async (_path, logDir) => {
     const { log } = await openStagingLog(logDir, { materializedSeq: 0, segmentBytes: 64 * 2 ** 20, memoryBytes: 1 });
     try {
