@@ -22,6 +22,8 @@ export interface StagedBody {
   entries: Array<{ position: number; event: IngestedEvent; seq: number }>;
 }
 
+type Entry = StagedBody['entries'][number];
+
 /**
  * The meta of one body (decision 0013). `tn`, `src`, `r` (received, epoch ms) and `ip` are the
  * same for every entry of a body; `id` lists the entries' event ids. Every other column is
@@ -31,16 +33,16 @@ export interface StagedBody {
  * integers, which JSON.stringify writes and DuckDB reads faster than 13-digit epochs.
  */
 const COLUMNS = {
-  s: { type: 'BIGINT', value: (e: StagedBody['entries'][number], i: number) => e.seq - i },
-  t: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.type },
-  o: { type: 'BIGINT', value: (e: StagedBody['entries'][number]) => e.event.receivedAt - e.event.occurredAt },
-  se: { type: 'BIGINT', value: (e: StagedBody['entries'][number]) => (e.event.sentAt === null ? null : e.event.receivedAt - e.event.sentAt) },
-  ts: { type: 'BIGINT', value: (e: StagedBody['entries'][number]) => e.event.receivedAt - e.event.timestamp },
-  u: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.userId },
-  a: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.anonymousId },
-  ss: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.sessionId },
-  tr: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.traceId },
-  p: { type: 'VARCHAR', value: (e: StagedBody['entries'][number]) => e.event.parentId },
+  s: { type: 'BIGINT', value: (e: Entry, i: number) => e.seq - i },
+  t: { type: 'VARCHAR', value: (e: Entry) => e.event.type },
+  o: { type: 'BIGINT', value: (e: Entry) => e.event.receivedAt - e.event.occurredAt },
+  se: { type: 'BIGINT', value: (e: Entry) => (e.event.sentAt === null ? null : e.event.receivedAt - e.event.sentAt) },
+  ts: { type: 'BIGINT', value: (e: Entry) => e.event.receivedAt - e.event.timestamp },
+  u: { type: 'VARCHAR', value: (e: Entry) => e.event.userId },
+  a: { type: 'VARCHAR', value: (e: Entry) => e.event.anonymousId },
+  ss: { type: 'VARCHAR', value: (e: Entry) => e.event.sessionId },
+  tr: { type: 'VARCHAR', value: (e: Entry) => e.event.traceId },
+  p: { type: 'VARCHAR', value: (e: Entry) => e.event.parentId },
 } as const;
 type Column = keyof typeof COLUMNS;
 type BodyMeta = { tn: string; src: string; r: number; ip: string | null; id: string[] } & Record<string, unknown>;
