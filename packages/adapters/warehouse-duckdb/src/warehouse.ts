@@ -133,7 +133,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
       // One write and one fdatasync; from here on these events are durable. The sequence moves
       // past every number handed out above even if the DuckDB part below fails: none is reused.
       const row = ingestLogRow(stagedBodies);
-      const record = await log.append(row.events, row.bodies, Buffer.from(row.meta));
+      const record = await log.append(row.events, row.bodies, row.meta);
       lastEventSeq = seq;
       for (const body of stagedBodies) for (const { event } of body.entries) idsOf(storedIds, event.tenant, event.source).add(event.eventId);
       materializer.staged(record);
