@@ -13,8 +13,8 @@ import { NUMBER_FIELDS, STRING_FIELDS, envelopesOf, type ProduceRound } from './
  * A raw line feed or carriage return inside a payload can only be JSON whitespace (JSON strings
  * hold them escaped), so it becomes a space and the payload keeps its meaning on one line.
  *
- * Nothing is built per event but bytes (docs/decisions/0014): no record objects, no string per
- * field, no view per payload. A round's string fields arrive as one text; when that text is
+ * Per event, only bytes and its partition key are made (docs/decisions/0014): no record object,
+ * no string per field, no view per payload. A round's string fields arrive as one text; when it is
  * printable ASCII without `"` or `\` (ids, names, IPs: nearly always), JSON writes every field as
  * its characters between quotes, so the text is encoded once and each field is a copy of its
  * bytes. Otherwise each field of that round is sliced out and written as JSON.stringify writes it.
