@@ -24,6 +24,12 @@ export class ByteWriter {
     this.buffer = grown;
   }
 
+  /** Room for `more` bytes at `at`: the buffer to write them into directly (then move `at` past them). */
+  reserve(more: number): Buffer {
+    this.ensure(more);
+    return this.buffer;
+  }
+
   byte(value: number): void {
     this.ensure(1);
     this.buffer[this.at++] = value;

@@ -174,6 +174,13 @@ const HEAD_STRINGS = PREFIXES.slice(0, 4);
 const TIMES = PREFIXES.slice(4, 4 + NUMBER_FIELDS);
 const TAIL_STRINGS = PREFIXES.slice(4 + NUMBER_FIELDS);
 const PAYLOAD = Buffer.from(',"payload":');
+/** For text written as it is: a string field's prefix with its opening quote, and with `null`. */
+const QUOTED_HEAD = HEAD_STRINGS.map((prefix) => Buffer.from(`${prefix.toString()}"`));
+const NULL_HEAD = HEAD_STRINGS.map((prefix) => Buffer.from(`${prefix.toString()}null`));
+const QUOTED_TAIL = TAIL_STRINGS.map((prefix) => Buffer.from(`${prefix.toString()}"`));
+const NULL_TAIL = TAIL_STRINGS.map((prefix) => Buffer.from(`${prefix.toString()}null`));
+/** Most bytes a string field takes besides its text: its prefix and two quotes, or its prefix and `null`. */
+const FIELD_BYTES = Math.max(...PREFIXES.map((prefix) => prefix.length)) + NULL.length;
 
 /** Writes event i of a round as one line. */
 function writeLine(out: ByteWriter, source: RoundSource, i: number, times: NumberCache): void {
@@ -185,12 +192,18 @@ function writeLine(out: ByteWriter, source: RoundSource, i: number, times: Numbe
   const { round, textBytes } = source;
   let f = i * STRING_FIELDS;
   let at = source.textStarts[i]!;
-  for (let k = 0; k < HEAD_STRINGS.length; k++) at = writeString(out, HEAD_STRINGS[k]!, round, textBytes, at, round.textLengths[f++]!);
+  if (textBytes !== null) {
+    at = writePlainStrings(out, QUOTED_HEAD, NULL_HEAD, textBytes, round.textLengths, f, at);
+    f += HEAD_STRINGS.length;
+  } else {
+    for (let k = 0; k < HEAD_STRINGS.length; k++) at = writeString(out, HEAD_STRINGS[k]!, round, at, round.textLengths[f++]!);
+  }
   for (let k = 0; k < TIMES.length; k++) {
     out.bytes(TIMES[k]!);
     times.write(out, k, round.numbers[i * NUMBER_FIELDS + k]!);
   }
-  for (let k = 0; k < TAIL_STRINGS.length; k++) at = writeString(out, TAIL_STRINGS[k]!, round, textBytes, at, round.textLengths[f++]!);
+  if (textBytes !== null) writePlainStrings(out, QUOTED_TAIL, NULL_TAIL, textBytes, round.textLengths, f, at);
+  else for (let k = 0; k < TAIL_STRINGS.length; k++) at = writeString(out, TAIL_STRINGS[k]!, round, at, round.textLengths[f++]!);
   out.bytes(PAYLOAD);
   const payloadAt = out.at;
   out.copy(source.bodies[b]!, source.payloadStarts[i]!, source.payloadEnds[i]!);
@@ -198,20 +211,38 @@ function writeLine(out: ByteWriter, source: RoundSource, i: number, times: Numbe
   out.byte(CLOSE_BRACE);
 }
 
-/** Writes a string field (null where its length is -1); returns where the next one starts in the text. */
-function writeString(out: ByteWriter, prefix: Buffer, round: ProduceRound, textBytes: Buffer | null, at: number, length: number): number {
+/**
+ * Writes consecutive string fields whose text JSON keeps as it is (`quoted.length` of them, the
+ * first at `lengths[f]`, its text at `at` in `text`), all in one stretch of the writer's buffer:
+ * per field its prefix with the opening quote, its bytes and the closing quote, or its prefix with
+ * `null`. Returns where the next field starts in the text.
+ */
+function writePlainStrings(out: ByteWriter, quoted: readonly Buffer[], nulled: readonly Buffer[], text: Buffer, lengths: Int32Array, f: number, at: number): number {
+  let room = 0;
+  for (let k = 0; k < quoted.length; k++) room += FIELD_BYTES + Math.max(0, lengths[f + k]!);
+  const buffer = out.reserve(room);
+  let w = out.at;
+  for (let k = 0; k < quoted.length; k++) {
+    const length = lengths[f + k]!;
+    const prefix = length < 0 ? nulled[k]! : quoted[k]!;
+    for (let j = 0; j < prefix.length; j++) buffer[w++] = prefix[j]!;
+    if (length < 0) continue;
+    for (let j = at; j < at + length; j++) buffer[w++] = text[j]!;
+    buffer[w++] = QUOTE;
+    at += length;
+  }
+  out.at = w;
+  return at;
+}
+
+/** Writes a string field as JSON.stringify writes it (null where its length is -1); returns where the next one starts in the text. */
+function writeString(out: ByteWriter, prefix: Buffer, round: ProduceRound, at: number, length: number): number {
   out.bytes(prefix);
   if (length < 0) {
     out.bytes(NULL);
     return at;
   }
-  if (textBytes === null) {
-    out.jsonString(round.text.slice(at, at + length));
-  } else {
-    out.byte(QUOTE);
-    out.copy(textBytes, at, at + length);
-    out.byte(QUOTE);
-  }
+  out.jsonString(round.text.slice(at, at + length));
   return at + length;
 }
 
