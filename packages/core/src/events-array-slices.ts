@@ -7,6 +7,7 @@
  * strings (with their escapes) and nesting, and never validates. It works on the UTF-8 bytes, so
  * the offsets are exact byte offsets whatever the characters are.
  */
+import { jsonWords, stringEnd, type JsonWords } from './json-string-end.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -16,7 +17,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
-const LETTER_U = 0x75;
 
 const EVENTS = Buffer.from('events');
 
@@ -34,12 +34,13 @@ export interface EventSlices {
  * JSON.parse.
  */
 export function eventSlices(json: Uint8Array): EventSlices | null {
+  const words = jsonWords(json);
   let i = skipSpace(json, 0);
   if (json[i] !== OPEN_BRACE) return null;
   i = skipSpace(json, i + 1);
   let found: EventSlices | null = null;
   while (json[i] === QUOTE) {
-    const keyEnd = stringEnd(json, i);
+    const keyEnd = stringEnd(json, words.words, words.shift, i);
     if (keyEnd < 0) return null;
     const isEvents = isEventsKey(json, i + 1, keyEnd - 1);
     i = skipSpace(json, keyEnd);
@@ -47,12 +48,12 @@ export function eventSlices(json: Uint8Array): EventSlices | null {
     i = skipSpace(json, i + 1);
     if (isEvents) {
       if (json[i] !== OPEN_BRACKET) return null;
-      const slices = arrayEntries(json, i);
+      const slices = arrayEntries(json, i, words);
       if (!slices) return null;
       found = slices.entries;
       i = slices.end;
     } else {
-      i = valueEnd(json, i);
+      i = valueEnd(json, i, words);
       if (i < 0) return null;
     }
     i = skipSpace(json, i);
@@ -63,12 +64,12 @@ export function eventSlices(json: Uint8Array): EventSlices | null {
 }
 
 /** The entries of the array opening at `open`, and the offset just past its `]`. */
-function arrayEntries(json: Uint8Array, open: number): { entries: EventSlices; end: number } | null {
+function arrayEntries(json: Uint8Array, open: number, words: JsonWords): { entries: EventSlices; end: number } | null {
   const entries: EventSlices = { starts: [], ends: [] };
   let i = skipSpace(json, open + 1);
   if (json[i] === CLOSE_BRACKET) return { entries, end: i + 1 };
   for (;;) {
-    const end = valueEnd(json, i);
+    const end = valueEnd(json, i, words);
     if (end < 0) return null;
     entries.starts.push(i);
     entries.ends.push(end);
@@ -80,9 +81,9 @@ function arrayEntries(json: Uint8Array, open: number): { entries: EventSlices; e
 }
 
 /** The offset just past the value starting at `start`, or -1 (lone surrogate, truncated input). */
-function valueEnd(json: Uint8Array, start: number): number {
+function valueEnd(json: Uint8Array, start: number, { words, shift }: JsonWords): number {
   const first = json[start];
-  if (first === QUOTE) return stringEnd(json, start);
+  if (first === QUOTE) return stringEnd(json, words, shift, start);
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
     // A number, true, false or null: it ends at the next delimiter or space.
     let i = start;
@@ -94,7 +95,7 @@ function valueEnd(json: Uint8Array, start: number): number {
   while (i < json.length) {
     const c = json[i]!;
     if (c === QUOTE) {
-      i = stringEnd(json, i);
+      i = stringEnd(json, words, shift, i);
       if (i < 0) return -1;
       continue;
     }
@@ -103,44 +104,6 @@ function valueEnd(json: Uint8Array, start: number): number {
     i++;
   }
   return -1;
-}
-
-/** The offset just past the closing quote of the string opening at `open`, or -1 (lone surrogate). */
-function stringEnd(json: Uint8Array, open: number): number {
-  let i = open + 1;
-  while (i < json.length) {
-    const c = json[i]!;
-    if (c === QUOTE) return i + 1;
-    if (c !== BACKSLASH) {
-      i++;
-      continue;
-    }
-    if (json[i + 1] !== LETTER_U) {
-      i += 2;
-      continue;
-    }
-    const unit = hex4(json, i + 2);
-    if (unit >= 0xdc00 && unit <= 0xdfff) return -1;
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const low = json[i + 6] === BACKSLASH && json[i + 7] === LETTER_U ? hex4(json, i + 8) : -1;
-      if (low < 0xdc00 || low > 0xdfff) return -1;
-      i += 12;
-      continue;
-    }
-    i += 6;
-  }
-  return -1;
-}
-
-function hex4(json: Uint8Array, at: number): number {
-  let value = 0;
-  for (let k = at; k < at + 4; k++) {
-    const c = json[k] ?? 0;
-    const digit = c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57;
-    if (digit < 0 || digit > 15) return -1;
-    value = value * 16 + digit;
-  }
-  return value;
 }
 
 /** Whether the key text json[from, to) is `events`; a key with escapes is decoded first. */

@@ -12,6 +12,20 @@ function assertSlicesMatch(text: string): void {
   assert.deepEqual(actual, expected);
 }
 
+/** The body's bytes at each offset 0-3 of a larger buffer, so the scanner's word reads meet every alignment. */
+function assertSlicesMatchAtEveryAlignment(text: string): void {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < 4; offset++) {
+    const backing = Buffer.alloc(bytes.length + 8, 0x22);
+    bytes.copy(backing, offset);
+    const json = backing.subarray(offset, offset + bytes.length);
+    const slices = eventSlices(json);
+    assert.ok(slices, `no slices at offset ${offset} for ${text}`);
+    const expected = (JSON.parse(text) as { events: unknown[] }).events;
+    assert.deepEqual(slices.starts.map((start, i) => JSON.parse(json.toString('utf8', start, slices.ends[i])) as unknown), expected);
+  }
+}
+
 /** A deterministic generator of awkward JSON values (strings full of brackets, quotes, escapes). */
 function randomValue(next: () => number, depth: number): unknown {
   const pieces = ['[', ']', '{', '}', '"', '\\', ',', ':', ' ', 'é', '😀', '\n', '\u2028', 'events', '\u0001', 'a'];
@@ -38,6 +52,27 @@ describe('eventSlices: byte ranges of the top-level events entries', () => {
       const events = Array.from({ length: Math.floor(next() * 6) }, () => randomValue(next, 0));
       const spaced = round % 2 === 0 ? JSON.stringify({ before: randomValue(next, 2), events, after: 1 }) : JSON.stringify({ events }, null, round % 4);
       assertSlicesMatch(spaced);
+    }
+  });
+
+  test('long strings with quotes, backslashes and escapes at every position of a 4-byte word, at every alignment', () => {
+    let state = 7;
+    const next = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    // Characters for JSON.stringify to escape, and JSON string text with escapes written out.
+    const characters = ['a', 'é', '😀', '"', '\\', '\n', 'events', ' ', '}', ']', '{"x":'];
+    const escapedText = ['a', 'é', '😀', '\\"', '\\\\', '\\n', '\\u0041', '\\ud83d\\ude00', '\\/', 'events', '}', '{'];
+    const pick = (from: string[]) => Array.from({ length: Math.floor(next() * 40) }, () => from[Math.floor(next() * from.length)]).join('');
+    for (let round = 0; round < 200; round++) {
+      const events = Array.from({ length: 1 + Math.floor(next() * 4) }, (_, i) => ({ i, text: pick(characters), pad: 'p'.repeat(round % 5) }));
+      assertSlicesMatchAtEveryAlignment(JSON.stringify({ events }));
+      const texts = Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(escapedText));
+      assertSlicesMatchAtEveryAlignment(`{"events":[${texts.map((text) => `{"t":"${text}"}`).join(',')}]}`);
+    }
+    // A string that runs to the end of the body is truncated, whatever the alignment.
+    for (let offset = 0; offset < 4; offset++) {
+      const backing = Buffer.alloc(40, 0x61);
+      backing.write('{"events":[{"t":"abcdefghijklmnop', offset);
+      assert.equal(eventSlices(backing.subarray(offset, offset + 32)), null);
     }
   });
 
