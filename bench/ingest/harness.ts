@@ -13,7 +13,7 @@ export const root = fileURLToPath(new URL('../../', import.meta.url));
 export interface Run {
   label: string; eventsPerSecond: number; p50: number; p99: number; non2xx: number; errors: number; requests: number;
   /** CPU the load generator itself used per request (it shares the machine with the servers under test). */
-  generatorMicrosPerRequest?: number;
+  generatorMicrosPerRequest: number;
 }
 
 /** Starts a server process from the repo root and waits until `readyUrl` answers below 500. */
@@ -36,12 +36,15 @@ export async function stop(child: ChildProcess): Promise<void> {
 /** Which load generator sends the requests: autocannon, or the lean one in raw-load.ts. */
 export type Generator = 'autocannon' | 'raw';
 
+/** The benchmarks' `--generator` default (docs/decisions/0015). */
+export const DEFAULT_GENERATOR: Generator = 'raw';
+
 export function parseGenerator(name: string | undefined): Generator {
   if (name === 'autocannon' || name === 'raw') return name;
   throw new Error(`--generator must be raw or autocannon, not ${name}`);
 }
 
-export interface LoadOptions { seconds: number; connections: number; overallRate?: number; generator?: Generator }
+export interface LoadOptions { seconds: number; connections: number; overallRate?: number; generator: Generator }
 
 const HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${WRITE_KEY}` };
 
@@ -53,7 +56,7 @@ export async function load(label: string, url: string, options: LoadOptions): Pr
   return { ...run, generatorMicrosPerRequest: Math.round((cpu.user + cpu.system) / Math.max(run.requests, 1)) };
 }
 
-async function loadAutocannon(label: string, url: string, options: LoadOptions): Promise<Run> {
+async function loadAutocannon(label: string, url: string, options: LoadOptions): Promise<Omit<Run, 'generatorMicrosPerRequest'>> {
   const factory = createBatchFactory(EVENTS_PER_BATCH);
   const result = await autocannon({
     url: `${url}/v1/batch`,
@@ -75,7 +78,7 @@ async function loadAutocannon(label: string, url: string, options: LoadOptions):
   };
 }
 
-async function loadRaw(label: string, url: string, options: LoadOptions): Promise<Run> {
+async function loadRaw(label: string, url: string, options: LoadOptions): Promise<Omit<Run, 'generatorMicrosPerRequest'>> {
   const result = await rawLoad({
     url, path: '/v1/batch', headers: HEADERS, seconds: options.seconds, connections: options.connections,
     ...(options.overallRate ? { overallRate: options.overallRate } : {}),
@@ -98,6 +101,6 @@ export function resultsTable(runs: readonly Run[]): string {
   return [
     '| target | events/s | p50 ms | p99 ms | requests | non-2xx | errors | generator CPU µs/request |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...runs.map((r) => `| ${r.label} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.non2xx} | ${r.errors} | ${r.generatorMicrosPerRequest ?? ''} |`),
+    ...runs.map((r) => `| ${r.label} | ${Math.round(r.eventsPerSecond).toLocaleString('en')} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.non2xx} | ${r.errors} | ${r.generatorMicrosPerRequest} |`),
   ].join('\n');
 }

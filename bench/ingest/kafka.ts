@@ -33,7 +33,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WRITE_KEY, load as loadWith, parseGenerator, resultsTable, root, startProcess, stop } from './harness.ts';
+import { DEFAULT_GENERATOR, WRITE_KEY, load as loadWith, parseGenerator, resultsTable, root, startProcess, stop } from './harness.ts';
 import { cpuPerEvent, processCpuSeconds, threadCpuSeconds } from './process-cpu.ts';
 
 const { values } = parseArgs({
@@ -43,7 +43,7 @@ const { values } = parseArgs({
     partitions: { type: 'string', default: '3' },
     'kafka-port': { type: 'string', default: String(25_000 + 2 * Math.floor(Math.random() * 2000)) },
     'broker-warm-up': { type: 'string', default: '30' },
-    generator: { type: 'string', default: 'raw' },
+    generator: { type: 'string', default: DEFAULT_GENERATOR },
   },
 });
 const duration = Number(values.duration);

@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { EVENTS_PER_BATCH, WRITE_KEY, load as loadWith, parseGenerator, resultsTable, startProcess, stop, type Run } from './harness.ts';
+import { DEFAULT_GENERATOR, EVENTS_PER_BATCH, WRITE_KEY, load as loadWith, parseGenerator, resultsTable, startProcess, stop, type Run } from './harness.ts';
 
 const { values } = parseArgs({ options: {
-  duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, generator: { type: 'string', default: 'raw' },
+  duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, generator: { type: 'string', default: DEFAULT_GENERATOR },
 } });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
