@@ -10,8 +10,10 @@
  * 2. Lander: one lander (batches of up to --batch events per partition, whole messages, a fresh consumer group) into a
  *    fresh database, timed from start() until every event is stored AND every offset is committed.
  *    The batches it hands to the warehouse are recorded.
- * 3. Direct: the recorded batches, in the same order and under the same insert deduplication
- *    tokens, through ClickHouseWarehouse.append into another fresh database — no Kafka, no lander.
+ *    It numbers its batches by reservation on a sequence topic of its own (docs/decisions/0006): one
+ *    produce before each insert and one ledger insert after it are part of what is measured.
+ * 3. Direct: the recorded batches, in the same order, under the same insert deduplication tokens
+ *    and numbers, through ClickHouseWarehouse.append into another fresh database — no Kafka, no lander.
  * Steps 2 and 3 alternate for --rounds rounds (the machine's load drifts; one round is noise);
  * each database is dropped once measured, so no contender runs beside another's background merges.
  * A warm-up append into a database of its own first, so neither pays chDB's first-query cost.
@@ -27,7 +29,7 @@ import type { AppendBatch } from '@sluice/core';
 import { makeIngestedEvent } from '@sluice/core/testing';
 import { createKafkaEventLog } from '@sluice/event-log-kafka';
 import { createLander, silentLog } from '@sluice/lander';
-import { createClickHouseWarehouse } from '@sluice/warehouse-clickhouse';
+import { createClickHouseWarehouse, type ClickHouseAppendOptions } from '@sluice/warehouse-clickhouse';
 import { createChdbConnection } from 'chdb/connection';
 
 // chdb types its connection against its own copy of @clickhouse/client-common; see the ClickHouse adapter's chdb-harness.
@@ -77,7 +79,7 @@ async function dropDatabase(database: string): Promise<void> {
   await client.command({ query: `DROP DATABASE ${database} SYNC` });
 }
 
-interface Recorded { batch: AppendBatch; dedupToken: string | undefined }
+interface Recorded { batch: AppendBatch; options: ClickHouseAppendOptions }
 interface LanderRun { ms: number; joinMs: number; appendMs: number; commitLagMs: number; recorded: Recorded[] }
 
 /** One lander, a fresh group reading the topic from the start, into a fresh database. */
@@ -87,8 +89,8 @@ async function landRound(round: number): Promise<LanderRun> {
   let landed = 0;
   let appendMs = 0;
   const recording = {
-    async append(batch: AppendBatch, options?: { dedupToken?: string }) {
-      recorded.push({ batch, dedupToken: options?.dedupToken });
+    async append(batch: AppendBatch, options: ClickHouseAppendOptions = {}) {
+      recorded.push({ batch, options });
       const started = performance.now();
       const outcome = await warehouse.append(batch, options);
       appendMs += performance.now() - started;
@@ -96,8 +98,10 @@ async function landRound(round: number): Promise<LanderRun> {
       return outcome;
     },
     ping: () => warehouse.ping(),
+    // Numbered by reservation on the sequence topic, as `sluice land` on ClickHouse is (docs/decisions/0006).
+    reservations: warehouse.reservations,
   };
-  const lander = createLander({ brokers, ...names, groupId: `bench-land-${run}-${round}`, maxBatchEvents: batchSize }, { warehouse: recording, log: silentLog });
+  const lander = createLander({ brokers, ...names, sequenceTopic: `bench.land.seq.${run}.${round}`, groupId: `bench-land-${run}-${round}`, maxBatchEvents: batchSize }, { warehouse: recording, log: silentLog });
   const startedAt = performance.now();
   await lander.start();
   const joinedAt = performance.now(); // consuming; the group join itself may still be under way
@@ -118,7 +122,7 @@ async function landRound(round: number): Promise<LanderRun> {
 async function directRound(round: number, recorded: readonly Recorded[]): Promise<number> {
   const warehouse = await createClickHouseWarehouse({ client, database: `direct_${round}` });
   const started = performance.now();
-  for (const { batch, dedupToken } of recorded) await warehouse.append(batch, dedupToken === undefined ? {} : { dedupToken });
+  for (const { batch, options } of recorded) await warehouse.append(batch, options);
   const ms = performance.now() - started;
   await warehouse.close();
   const stored = await countFinal(client, `direct_${round}`);

@@ -61,6 +61,8 @@ export const configSchema = z.object({
       clientId: z.string().default('sluice'),
       topic: z.string().default('sluice.events.v1'),
       quarantineTopic: z.string().default('sluice.quarantine.v1'),
+      /** One partition, written by the landers: a batch's reservation there numbers its rows (docs/decisions/0006). */
+      sequenceTopic: z.string().default('sluice.seq.v1'),
       /** Used when the topics are created at startup; the broker's defaults otherwise. */
       partitions: z.coerce.number().int().positive().optional(),
       replicationFactor: z.coerce.number().int().positive().optional(),
@@ -148,6 +150,7 @@ export const envVariables = {
   SLUICE_KAFKA_CLIENT_ID: ['eventLog', 'kafka', 'clientId'],
   SLUICE_KAFKA_TOPIC: ['eventLog', 'kafka', 'topic'],
   SLUICE_KAFKA_QUARANTINE_TOPIC: ['eventLog', 'kafka', 'quarantineTopic'],
+  SLUICE_KAFKA_SEQUENCE_TOPIC: ['eventLog', 'kafka', 'sequenceTopic'],
   SLUICE_KAFKA_PARTITIONS: ['eventLog', 'kafka', 'partitions'],
   SLUICE_KAFKA_REPLICATION_FACTOR: ['eventLog', 'kafka', 'replicationFactor'],
   SLUICE_KAFKA_GROUP_ID: ['eventLog', 'kafka', 'groupId'],

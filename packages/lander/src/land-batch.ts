@@ -6,6 +6,7 @@ import type { LanderLog } from './log.ts';
 import type { LanderMetrics } from './metrics.ts';
 import type { LandingWarehouse, RetryOptions } from './options.ts';
 import type { PartitionBatch } from './partition-buffers.ts';
+import { numberOf } from './reservations.ts';
 
 export interface BatchLandingDeps {
   warehouse: LandingWarehouse;
@@ -16,6 +17,15 @@ export interface BatchLandingDeps {
   /** Aborted when a stop gave up waiting: the batch in hand is abandoned, uncommitted, for a replay. */
   abandon: AbortSignal;
   random?: () => number;
+}
+
+/**
+ * The reservation that numbers a batch: item `i` of the batch (events and quarantine rows counted
+ * together, in order) gets `offset·span + i`, whichever half of the batch it is landed in.
+ */
+export interface BatchNumbering {
+  offset: bigint;
+  span: number;
 }
 
 /** Thrown when the batch was given up at shutdown; its offsets stay uncommitted. */
@@ -54,17 +64,18 @@ export function dedupTokenOfItems(topic: string, partition: number, items: reado
  * its own with its own token, down to the single message, which lands as a quarantine row instead:
  * one bad message costs a few inserts and never blocks its partition.
  */
-export function createBatchLanding(deps: BatchLandingDeps): (batch: PartitionBatch) => Promise<void> {
-  return async function landBatch(batch) {
-    await landRange(batch, batch.items, false);
+export function createBatchLanding(deps: BatchLandingDeps): (batch: PartitionBatch, numbering?: BatchNumbering) => Promise<void> {
+  return async function landBatch(batch, numbering) {
+    await landRange(batch, 0, batch.items, false, numbering);
   };
 
-  async function landRange(batch: PartitionBatch, items: LandingItem[], suspect: boolean): Promise<void> {
+  /** Lands `items`, which start at item `first` of the batch. */
+  async function landRange(batch: PartitionBatch, first: number, items: LandingItem[], suspect: boolean, numbering: BatchNumbering | undefined): Promise<void> {
     const token = dedupTokenOfItems(batch.topic, batch.partition, items);
     let refused = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        await appendOnce(items, token);
+        await appendOnce(items, token, numbering === undefined ? undefined : { ...numbering, first });
         return;
       } catch (error) {
         if (error instanceof LandingAbandoned) throw error;
@@ -74,8 +85,8 @@ export function createBatchLanding(deps: BatchLandingDeps): (batch: PartitionBat
           if (items.length > 1) {
             deps.log.warn({ err: error, token, messages: items.length }, 'the warehouse answers but refuses this batch: landing it in halves to isolate the messages it refuses');
             const half = Math.ceil(items.length / 2);
-            await landRange(batch, items.slice(0, half), true);
-            await landRange(batch, items.slice(half), true);
+            await landRange(batch, first, items.slice(0, half), true, numbering);
+            await landRange(batch, first + half, items.slice(half), true, numbering);
             return;
           }
           deps.log.warn({ err: error, token }, 'the warehouse refuses this message: landing it as a quarantine row');
@@ -95,18 +106,24 @@ export function createBatchLanding(deps: BatchLandingDeps): (batch: PartitionBat
     }
   }
 
-  async function appendOnce(items: LandingItem[], token: string): Promise<void> {
+  async function appendOnce(items: LandingItem[], token: string, numbering: (BatchNumbering & { first: number }) | undefined): Promise<void> {
     if (deps.abandon.aborted) throw new LandingAbandoned(token);
     const batch: { events: AppendBatch['events'][number][]; quarantine: AppendBatch['quarantine'][number][] } = { events: [], quarantine: [] };
+    const seqs: { events: number[]; quarantine: number[] } = { events: [], quarantine: [] };
     const quarantined: Record<QuarantineOrigin, number> = { topic: 0, poison: 0, refused: 0 };
-    for (const item of items) {
-      if (item.event !== undefined) batch.events.push(item.event);
-      else {
+    items.forEach((item, i) => {
+      const seq = numbering === undefined ? 0 : numberOf(numbering.offset, numbering.first + i, numbering.span);
+      if (item.event !== undefined) {
+        batch.events.push(item.event);
+        seqs.events.push(seq);
+      } else {
         batch.quarantine.push(item.quarantine);
+        seqs.quarantine.push(seq);
         quarantined[item.origin]++;
       }
-    }
-    const outcome = await unlessAbandoned(deps.warehouse.append(batch, { dedupToken: token }), token);
+    });
+    const options = numbering === undefined ? { dedupToken: token } : { dedupToken: token, seqs };
+    const outcome = await unlessAbandoned(deps.warehouse.append(batch, options), token);
     const duplicate = outcome.duplicate.filter(Boolean).length;
     deps.metrics.countLanded({ stored: batch.events.length - duplicate, duplicate, quarantine: quarantined });
   }

@@ -10,8 +10,12 @@ import { createStderrLog, type LanderLog } from './log.ts';
 import { createLanderMetrics } from './metrics.ts';
 import { resolveLanderOptions, type LanderOptions, type LandingWarehouse } from './options.ts';
 import { createLandingQueue } from './landing-queue.ts';
-import { partitionKey, PartitionBuffers } from './partition-buffers.ts';
+import { partitionKey, PartitionBuffers, type PartitionBatch } from './partition-buffers.ts';
 import { PartitionOffsets } from './partition-offsets.ts';
+import { findOpenReservations } from './reland-open.ts';
+import { createReservedLanding } from './reserved-landing.ts';
+import { paddingNeeded } from './reservations.ts';
+import { openSequenceTopic, type SequenceTopic } from './sequence-topic.ts';
 
 export interface LanderDeps {
   warehouse: LandingWarehouse;
@@ -68,10 +72,21 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   const metrics = createLanderMetrics(deps.metrics);
   const buffers = new PartitionBuffers();
   const abandon = new AbortController();
-  const landBatch = createBatchLanding({
+  const landNumbered = createBatchLanding({
     warehouse: deps.warehouse, metrics, log, retry: settings.retry, isolateAfterAttempts: settings.isolateAfterAttempts,
     abandon: abandon.signal,
   });
+  const ledger = deps.warehouse.reservations;
+  /** Only when the warehouse numbers by reservation (several landers may share it). */
+  let sequence: SequenceTopic | undefined;
+  const reservationsInFlight = new Set<bigint>();
+  const landReserved = ledger === undefined ? undefined : createReservedLanding({
+    landBatch: landNumbered, sequence: { reserve: (r) => sequence!.reserve(r) }, ledger, log, retry: settings.retry, abandon: abandon.signal,
+    inFlight: reservationsInFlight,
+  });
+  const landBatch = (batch: PartitionBatch) => (landReserved === undefined ? landNumbered(batch) : landReserved(batch));
+  /** Per partition, the offset below which open reservations were landed again: the stream skips those. */
+  const relandedBelow = new Map<string, bigint>();
   const lagMonitor = createLagMonitor({
     consumer: () => consumption?.consumer, topics: [settings.topic, settings.quarantineTopic], metrics, log, intervalMs: settings.lagIntervalMs,
   });
@@ -104,6 +119,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     } finally {
       lagMonitor.stop();
       await consumption?.close().catch((error: unknown) => log.warn({ err: error }, 'leaving the consumer group failed'));
+      await sequence?.close();
     }
   }
 
@@ -114,7 +130,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     let busySince = performance.now();
     for (;;) {
       if (stopping) return;
-      if (rebalanced) adoptAssignment(current);
+      if (rebalanced) await adoptAssignment(current);
       const deadline = buffers.nextDeadline(settings.maxWaitMs);
       if (deadline !== undefined && Date.now() >= deadline) {
         await landDue();
@@ -150,11 +166,15 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
 
   async function receive(current: Consumption, message: LanderMessage): Promise<void> {
     // The rebalance may have completed while this message was awaited: judge it by the new assignment.
-    if (rebalanced) adoptAssignment(current);
+    if (rebalanced) await adoptAssignment(current);
     const key = partitionKey(message.topic, message.partition);
     // Fetched before a rebalance gave the partition to another lander: theirs to land now.
     if (!owned.has(key)) return;
-    if (!buffers.has(key)) buffers.start(message.topic, message.partition, await offsets.start(current, message.topic, message.partition, message.offset));
+    if (!buffers.has(key)) {
+      const start = await offsets.start(current, message.topic, message.partition, message.offset);
+      const relanded = relandedBelow.get(key) ?? 0n;
+      buffers.start(message.topic, message.partition, relanded > start ? relanded : start);
+    }
     const record: KafkaRecord = {
       topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
       value: message.value, headers: message.headers,
@@ -207,16 +227,59 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     if (batch !== undefined) await landings.enqueue(batch);
   }
 
-  /** After a rebalance: forget the partitions given away (their new owner reads them from the committed offset). */
-  function adoptAssignment(current: Consumption): void {
+  /**
+   * After a rebalance: forget the partitions given away (their new owner reads them from the
+   * committed offset); having gained any, land again the reservations other landers left open.
+   */
+  async function adoptAssignment(current: Consumption): Promise<void> {
     rebalanced = false;
     const assigned = (current.consumer.assignments ?? []).flatMap((a) => a.partitions.map((partition) => ({ topic: a.topic, partition })));
+    const previous = owned;
     owned = new Set(assigned.map(({ topic, partition }) => partitionKey(topic, partition)));
     const dropped = buffers.retainOnly(owned);
     landings.retainOnly(owned);
+    for (const key of relandedBelow.keys()) if (!owned.has(key)) relandedBelow.delete(key);
     offsets.reset(current, assigned.filter(({ topic, partition }) => !buffers.has(partitionKey(topic, partition))));
     log.info({ partitions: [...owned].sort(), droppedInHand: dropped }, 'partitions assigned');
     lagMonitor.refresh().catch(() => undefined);
+    if ([...owned].some((key) => !previous.has(key))) await landOpenReservations();
+  }
+
+  /**
+   * Reservations of owned partitions that no lander recorded as landed (their lander died or lost
+   * the partition in between) are landed again, ahead of this lander's own batches; throws (the
+   * stream is read again after a reconnect, which repeats this) when Kafka or the warehouse fails.
+   */
+  async function landOpenReservations(): Promise<void> {
+    if (ledger === undefined || sequence === undefined) return;
+    const open = await findOpenReservations({
+      sequence, ledger, owns: (topic, partition) => owned.has(partitionKey(topic, partition)), inFlight: reservationsInFlight,
+      quarantineTopic: settings.quarantineTopic,
+    });
+    if (open.padding.length > 0) await ledger.record(open.padding);
+    for (const batch of open.batches) {
+      const key = partitionKey(batch.topic, batch.partition);
+      const next = batch.records.at(-1)!.offset + 1n;
+      if (next > (relandedBelow.get(key) ?? 0n)) relandedBelow.set(key, next);
+      log.info({ partition: key, reservation: String(batch.reservation), messages: batch.records.length }, 'landing again a reservation another lander left open');
+      await landings.enqueue(batch);
+    }
+  }
+
+  /**
+   * Before the first batch: the sequence topic exists, and reservation numbers start above every
+   * number the warehouse handed out before (padding reservations, recorded at once).
+   */
+  async function openSequence(): Promise<void> {
+    if (ledger === undefined) return;
+    sequence = await openSequenceTopic({
+      brokers: settings.brokers, clientId: settings.clientId, groupId: settings.groupId, topic: settings.sequenceTopic,
+      replicationFactor: settings.sequenceReplicationFactor, startupTimeoutMs: settings.startupTimeoutMs,
+    });
+    const padding = paddingNeeded(await sequence.end(), await ledger.highestNumber(), ledger.span);
+    const offsets: bigint[] = [];
+    for (let i = 0; i < padding; i++) offsets.push(await sequence.reserve(undefined));
+    await ledger.record(offsets);
   }
 
   /** Replaces the consumer after a failure, with backoff, until it works or the lander stops. */
@@ -284,9 +347,11 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     async start() {
       if (running !== undefined) throw new Error('the lander was already started');
       try {
+        await openSequence();
         consumption = await openConsumption(settings, onRebalance);
       } catch (error) {
         lagMonitor.stop();
+        await sequence?.close();
         const reason = error instanceof Error ? error.message : String(error);
         throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', `Kafka is unavailable at ${settings.brokers.join(', ')}: ${reason}`, { cause: error });
       }

@@ -53,6 +53,8 @@ export function createLandingQueue(deps: {
     } finally {
       landing--;
     }
+    // Landed again for another lander: the stream's own batches commit this partition.
+    if (batch.reservation !== undefined) return;
     const last = batch.records.at(-1)!;
     const key = partitionKey(batch.topic, batch.partition);
     uncommitted.set(key, { topic: batch.topic, partition: batch.partition, offset: last.offset + 1n, leaderEpoch: batch.leaderEpoch });

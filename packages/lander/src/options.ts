@@ -19,6 +19,14 @@ export interface LanderOptions {
   /** Events that ingest quarantined. Default `sluice.quarantine.v1`. */
   quarantineTopic?: string;
   /**
+   * The landers' sequence topic (one partition, created at start when missing): a batch's
+   * reservation there numbers its rows, when the warehouse numbers by reservation (ClickHouse).
+   * Default `sluice.seq.v1`.
+   */
+  sequenceTopic?: string;
+  /** Replication factor of the sequence topic when the lander creates it. Default: the broker's. */
+  sequenceReplicationFactor?: number;
+  /**
    * A partition's batch is landed once it holds this many events (a Kafka message may hold
    * several; a batch is always whole messages). Default 5000.
    */
@@ -52,11 +60,36 @@ export interface LanderOptions {
  * to tell a refused batch from a warehouse that is down.
  */
 export interface LandingWarehouse {
-  append(batch: AppendBatch, options?: { dedupToken?: string }): Promise<AppendOutcome>;
+  append(batch: AppendBatch, options?: { dedupToken?: string; seqs?: AppendSeqs }): Promise<AppendOutcome>;
   ping?(): Promise<void>;
+  /**
+   * Present when the warehouse takes its numbers from the landers (ClickHouse): then any number
+   * of landers may share it, each batch numbered by its reservation on the sequence topic
+   * (docs/decisions/0006). Absent (DuckDB), the warehouse numbers rows itself.
+   */
+  reservations?: LandedReservations;
 }
 
-export type ResolvedLanderOptions = Required<Omit<LanderOptions, 'retry'>> & { retry: Required<RetryOptions> };
+/** The numbers of an append's rows: `events[i]` for `batch.events[i]`, `quarantine[i]` for `batch.quarantine[i]`. */
+export interface AppendSeqs {
+  events: readonly number[];
+  quarantine: readonly number[];
+}
+
+/** The warehouse's record of landed reservations (see `ReservationLedger` in @sluice/warehouse-clickhouse). */
+export interface LandedReservations {
+  /** Numbers per reservation: the most items one batch may hold. */
+  readonly span: number;
+  /** The highest number ever handed out in the warehouse, stored or erased. */
+  highestNumber(): Promise<number>;
+  record(offsets: readonly bigint[]): Promise<void>;
+  state(): Promise<{ lowestUnlanded: bigint; landedAbove: bigint[] }>;
+}
+
+export type ResolvedLanderOptions = Required<Omit<LanderOptions, 'retry' | 'sequenceReplicationFactor'>> & {
+  retry: Required<RetryOptions>;
+  sequenceReplicationFactor: number | undefined;
+};
 
 export function resolveLanderOptions(options: LanderOptions): ResolvedLanderOptions {
   const resolved: ResolvedLanderOptions = {
@@ -65,6 +98,8 @@ export function resolveLanderOptions(options: LanderOptions): ResolvedLanderOpti
     groupId: options.groupId ?? 'sluice-lander',
     topic: options.topic ?? 'sluice.events.v1',
     quarantineTopic: options.quarantineTopic ?? 'sluice.quarantine.v1',
+    sequenceTopic: options.sequenceTopic ?? 'sluice.seq.v1',
+    sequenceReplicationFactor: options.sequenceReplicationFactor,
     maxBatchEvents: options.maxBatchEvents ?? 5000,
     maxWaitMs: options.maxWaitMs ?? 500,
     retry: { initialMs: options.retry?.initialMs ?? 200, maxMs: options.retry?.maxMs ?? 30_000 },
@@ -75,7 +110,9 @@ export function resolveLanderOptions(options: LanderOptions): ResolvedLanderOpti
     sessionTimeoutMs: options.sessionTimeoutMs ?? 30_000,
   };
   if (resolved.brokers.length === 0) throw new TypeError('the lander needs at least one Kafka broker');
-  if (resolved.topic === resolved.quarantineTopic) throw new TypeError('topic and quarantineTopic must differ');
+  if (new Set([resolved.topic, resolved.quarantineTopic, resolved.sequenceTopic]).size !== 3) {
+    throw new TypeError('topic, quarantineTopic and sequenceTopic must differ');
+  }
   for (const name of ['maxBatchEvents', 'maxWaitMs', 'isolateAfterAttempts', 'lagIntervalMs', 'startupTimeoutMs', 'shutdownTimeoutMs', 'sessionTimeoutMs'] as const) {
     if (!Number.isInteger(resolved[name]) || resolved[name] < 1) throw new TypeError(`${name} must be a positive integer`);
   }

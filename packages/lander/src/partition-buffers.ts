@@ -15,6 +15,11 @@ export interface PartitionBatch {
   items: LandingItem[];
   /** Leader epoch of the last record, sent with the offset commit (KIP-320). */
   leaderEpoch: number;
+  /**
+   * Set on a reservation another lander left open, landed again under its numbers (see
+   * reland-open.ts); such a batch is not committed (it may lie behind the committed offset).
+   */
+  reservation?: bigint;
 }
 
 /** A partition with a backlog in hand (see PartitionBuffers.backlogs). */

@@ -10,7 +10,7 @@
  */
 import { createClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import type { AppendBatch } from '@sluice/core';
-import { createClickHouseWarehouse } from '@sluice/warehouse-clickhouse';
+import { createClickHouseWarehouse, type ClickHouseAppendOptions } from '@sluice/warehouse-clickhouse';
 import { createChdbConnection } from 'chdb/connection';
 import { createLander, createStderrLog, runLanderUntilSignal } from '../src/index.ts';
 
@@ -34,7 +34,7 @@ const client = createClient({ connection: createChdbConnection({ path: options.c
 const warehouse = await createClickHouseWarehouse({ client, database: options.database });
 let inserts = 0;
 const reporting = {
-  async append(batch: AppendBatch, appendOptions?: { dedupToken?: string }) {
+  async append(batch: AppendBatch, appendOptions?: ClickHouseAppendOptions) {
     process.stdout.write(`inserting ${appendOptions?.dedupToken} ${batch.events.length}\n`);
     const outcome = await warehouse.append(batch, appendOptions);
     process.stdout.write(`inserted ${appendOptions?.dedupToken} ${batch.events.length} ${outcome.duplicate.filter(Boolean).length}\n`);
@@ -42,6 +42,7 @@ const reporting = {
     return outcome;
   },
   ping: () => warehouse.ping(),
+  reservations: warehouse.reservations,
 };
 const lander = createLander(
   {

@@ -1,35 +1,58 @@
 import assert from 'node:assert/strict';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
-import { makeIngestedEvent } from '@sluice/core/testing';
-import { createClickHouseWarehouse, type ClickHouseWarehouse } from '@sluice/warehouse-clickhouse';
+import { makeIngestedEvent, makeQuarantinedEvent } from '@sluice/core/testing';
+import { createClickHouseWarehouse, RESERVATION_SPAN, type ClickHouseWarehouse } from '@sluice/warehouse-clickhouse';
 import { createChdbConnection } from 'chdb/connection';
-import { createLander, silentLog, type Lander } from '../src/index.ts';
+import type { IpcLanderOptions } from './ipc-lander-process.ts';
+import { serveWarehouse, type WarehouseCall } from './ipc-warehouse.ts';
 import { committedOffsets, highWatermarks, kafkaBrokers, openEventLog, skipWithoutKafka, uniqueNames, waitFor } from './lander-test-utils.ts';
 
 /*
- * Two landers of one consumer group on one ClickHouse warehouse, as two `sluice land` processes
- * would run them: each with its own Kafka consumer, its own connection and its own warehouse
- * adapter (which numbers ingest_seq from the maximum stored when it opened). chDB binds one data
- * directory per process, so both run in this process on two chDB connections to one directory;
- * to Kafka and to the table they are two independent writers. Partitions move between them twice
- * while batches are being landed (B joins, A leaves), which changes batch boundaries and so the
- * insert tokens of whatever is read again.
+ * Three landers of one consumer group on one ClickHouse warehouse, numbering by reservation on the
+ * sequence topic (docs/decisions/0006). Each lander is a process of its own (ipc-lander-process.ts)
+ * whose warehouse is this process's chDB, over IPC, as a ClickHouse server is reached over the
+ * network; each has its own adapter instance and chDB connection here. A joins; B joins; C joins;
+ * B is killed with SIGKILL while its insert is on its way, and that insert is carried out only
+ * after another lander has landed B's open reservation again (a zombie insert, late); A leaves.
+ *
+ * The watermark promise is checked by sampling: read W = maxIngestSeq(), then, right after, each
+ * event's lowest stored ingest_seq among rows <= W. At the end, the events whose lowest number is
+ * <= W, with those numbers, must be exactly the sampled ones: nothing at or below a watermark
+ * appears (or changes number) after it was published. The only slack is the instant between
+ * reading W and reading the rows, where a row stored meanwhile would count as present.
  */
 
 // chdb types its connection against its own copy of @clickhouse/client-common; see the ClickHouse adapter's chdb-harness.
 type ClientConnection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 
+const childScript = fileURLToPath(new URL('./ipc-lander-process.ts', import.meta.url));
 const PARTITIONS = 3;
 const DATABASE = 'sluice';
 const ROUND_EVENTS = 1000;
+const ROUND_QUARANTINED = 5;
 
-describe('two landers of one group on one ClickHouse warehouse (chDB)', { skip: skipWithoutKafka, timeout: 300_000 }, () => {
-  test('while partitions move between them, every event is stored once (FINAL, argMax); ingest_seq is not unique across them', async (t) => {
+interface LanderChild {
+  name: string;
+  process: ChildProcess;
+  partitions: string[];
+  appends: number;
+  stderr(): string;
+  exited: Promise<NodeJS.Signals | number | null>;
+}
+
+interface Sample { watermark: number; seqs: Map<string, number> }
+
+describe('three landers of one group on one ClickHouse warehouse (chDB), numbering by reservation', { skip: skipWithoutKafka, timeout: 300_000 }, () => {
+  test('joins, a SIGKILL mid-insert and a leave: each event stored once, every ingest_seq distinct, the watermark never passes a missing event', async (t) => {
     const names = uniqueNames();
+    const sequenceTopic = names.topic.replace('events', 'seq');
     const log = await openEventLog(names, PARTITIONS);
     const dir = await mkdtemp(join(tmpdir(), 'sluice-lander-group-'));
     const clients: ClickHouseClient[] = [];
@@ -41,57 +64,136 @@ describe('two landers of one group on one ClickHouse warehouse (chDB)', { skip: 
       warehouses.push(warehouse);
       return warehouse;
     };
-    const newLander = (warehouse: ClickHouseWarehouse): Lander => createLander(
-      { brokers: kafkaBrokers, ...names, maxBatchEvents: 200, maxWaitMs: 100, sessionTimeoutMs: 10_000 },
-      { warehouse, log: silentLog },
-    );
-    const produced: string[] = [];
-    const produce = async () => {
-      for (let i = 0; i < ROUND_EVENTS; i += 100) {
-        const events = Array.from({ length: 100 }, (_, j) => makeIngestedEvent({ sessionId: `s${(produced.length + j) % 41}` }));
-        produced.push(...events.map((e) => e.eventId.toLowerCase()));
-        await log.append({ events, quarantine: [] });
-      }
-    };
+    const observer = await openWarehouse();
     const query = async <T>(sql: string): Promise<T[]> => {
       const result = await clients[0]!.query({ query: sql, format: 'JSONEachRow', clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
       return result.json<T>();
     };
     const count = async (sql: string): Promise<number> => (await query<{ n: number }>(sql))[0]?.n ?? -1;
-    const landed = () => count(`SELECT uniqExact(event_id) AS n FROM ${DATABASE}.events`);
 
-    const a = newLander(await openWarehouse());
-    let b: Lander | undefined;
+    const producedEvents: string[] = [];
+    const producedQuarantine: string[] = [];
+    const produce = async () => {
+      for (let i = 0; i < ROUND_EVENTS; i += 100) {
+        const events = Array.from({ length: 100 }, (_, j) => makeIngestedEvent({ sessionId: `s${(producedEvents.length + j) % 41}` }));
+        producedEvents.push(...events.map((e) => e.eventId.toLowerCase()));
+        const quarantine = i === 0 ? Array.from({ length: ROUND_QUARANTINED }, () => makeQuarantinedEvent({ message: `q${producedQuarantine.length}` })) : [];
+        for (const q of quarantine) producedQuarantine.push(q.message);
+        await log.append({ events, quarantine });
+      }
+    };
+
+    // The kill: B's first append after `armed` kills B at once; the append itself is carried out
+    // only once another lander has recorded that reservation as landed.
+    let armed = false;
+    let zombie: { reservation: bigint; relandedFirst: boolean } | undefined;
+    let zombieDone: () => void = () => {};
+    const zombieFinished = new Promise<void>((resolve) => { zombieDone = resolve; });
+    const children: LanderChild[] = [];
+    const start = async (name: string): Promise<LanderChild> => {
+      const options: IpcLanderOptions = { brokers: kafkaBrokers, ...names, sequenceTopic, maxBatchEvents: 200 };
+      const child = fork(childScript, [JSON.stringify(options)], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+      const lander: LanderChild = {
+        name, process: child, partitions: [], appends: 0, stderr: () => stderr,
+        exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code))),
+      };
+      child.on('message', (message: { status?: { partitions: string[] } }) => {
+        if (message.status !== undefined) lander.partitions = message.status.partitions;
+      });
+      serveWarehouse(child, await openWarehouse(), async (call: WarehouseCall) => {
+        if (call.method !== 'append') return;
+        lander.appends++;
+        if (name !== 'B' || !armed || zombie !== undefined) return;
+        const seqs = (call.args[1] as { seqs: { events: number[]; quarantine: number[] } }).seqs;
+        const reservation = BigInt(Math.floor((seqs.events[0] ?? seqs.quarantine[0]!) / RESERVATION_SPAN));
+        zombie = { reservation, relandedFirst: false };
+        child.kill('SIGKILL');
+        const landed = async () => {
+          const state = await observer.reservations.state();
+          return state.lowestUnlanded > reservation || state.landedAbove.includes(reservation);
+        };
+        await waitFor('another lander lands the killed one\'s reservation', landed, 60_000).catch(() => undefined);
+        zombie.relandedFirst = await landed();
+        setImmediate(zombieDone);
+      });
+      children.push(lander);
+      return lander;
+    };
+
+    const samples: Sample[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const watermark = await observer.maxIngestSeq();
+        const rows = await query<{ id: string; seq: number }>(`SELECT toString(event_id) AS id, min(ingest_seq) AS seq FROM ${DATABASE}.events
+          WHERE ingest_seq <= ${watermark} GROUP BY event_id`);
+        samples.push({ watermark, seqs: new Map(rows.map((r) => [r.id, r.seq])) });
+        await sleep(200);
+      }
+    })();
+
+    const landedEvents = () => count(`SELECT uniqExact(event_id) AS n FROM ${DATABASE}.events`);
     try {
-      await a.start();
       await produce();
-      await waitFor('A landed some', async () => (await landed()) > 0);
-      b = newLander(await openWarehouse()); // opened now: numbers from what A has stored by then
-      await b.start(); // rebalance: A gives up partitions while it is landing
+      const a = await start('A');
+      await waitFor('A landed some', async () => (await landedEvents()) > 0, 60_000);
+      const b = await start('B');
       await produce();
-      await waitFor('both own partitions', () => a.status().partitions.length > 0 && b!.status().partitions.length > 0);
+      await waitFor('A and B own partitions', () => a.partitions.length > 0 && b.partitions.length > 0, 60_000);
+      const c = await start('C');
+      await waitFor('A, B and C own an events partition each', () => [a, b, c].every((l) => l.partitions.some((p) => p.startsWith(`${names.topic}:`))), 60_000);
+      armed = true;
       await produce();
-      await a.stop(); // rebalance: B takes everything
+      assert.equal(await b.exited, 'SIGKILL', `B was killed (stderr: ${b.stderr()})`);
+      await zombieFinished;
+      a.process.kill('SIGTERM');
+      assert.equal(await a.exited, 0, `A left cleanly (stderr: ${a.stderr()})`);
       await produce();
-      await waitFor('every offset committed', async () =>
+      await waitFor('the group committed every offset', async () =>
         (await committedOffsets(names.groupId, names.topic, PARTITIONS)).join() === (await highWatermarks(names.topic)).join(), 120_000);
-      await b.stop();
+      await waitFor('no reservation open', async () => {
+        const state = await observer.reservations.state();
+        return state.landedAbove.length === 0 && state.lowestUnlanded === (await highWatermarks(sequenceTopic))[0];
+      }, 60_000);
+      c.process.kill('SIGTERM');
+      assert.equal(await c.exited, 0, `C stopped cleanly (stderr: ${c.stderr()})`);
+      sampling = false;
+      await sampler;
 
-      const total = produced.length;
+      assert.ok(zombie?.relandedFirst, 'the killed lander\'s open reservation was landed again by another lander before its own insert went through');
+      const total = producedEvents.length;
       assert.equal(await count(`SELECT count() AS n FROM ${DATABASE}.events FINAL`), total, 'count() FINAL: each event once');
-      // Without FINAL: per event key, the copy ReplacingMergeTree keeps (highest keep_first).
       const kept = await query<{ id: string; seq: number }>(`SELECT toString(event_id) AS id, argMax(ingest_seq, keep_first) AS seq
         FROM ${DATABASE}.events GROUP BY tenant, source, event_id`);
       assert.equal(kept.length, total, 'one row per event key (argMax)');
-      assert.deepEqual(new Set(kept.map((r) => r.id)), new Set(produced), 'exactly the produced events');
+      assert.deepEqual(new Set(kept.map((r) => r.id)), new Set(producedEvents), 'exactly the produced events');
+      assert.equal(new Set(kept.map((r) => r.seq)).size, total, 'every event its own ingest_seq');
+      assert.equal(await count(`SELECT count() AS n FROM (SELECT ingest_seq FROM ${DATABASE}.events GROUP BY ingest_seq HAVING uniqExact(event_id) > 1)`), 0,
+        'no ingest_seq on two events, in any stored copy');
+      const quarantine = await query<{ m: string; seq: number }>(`SELECT message AS m, quarantine_seq AS seq FROM ${DATABASE}.quarantine`);
+      assert.deepEqual(new Set(quarantine.map((q) => q.m)), new Set(producedQuarantine), 'every quarantined event stored');
+      assert.equal(new Set(quarantine.map((q) => q.seq)).size, quarantine.length, 'every quarantine row its own quarantine_seq');
 
+      const final = new Map(kept.map((r) => [r.id, r.seq]));
+      const lastWatermark = await observer.maxIngestSeq();
+      assert.ok(kept.every((r) => r.seq <= lastWatermark), 'once nothing is open, the watermark covers every stored event');
+      const moving = samples.filter((s) => s.watermark > 0);
+      assert.ok(new Set(moving.map((s) => s.watermark)).size >= 3, `the watermark moved during the run (${moving.length} samples)`);
+      for (const sample of samples) {
+        const now = new Map([...final].filter(([, seq]) => seq <= sample.watermark));
+        assert.deepEqual(now, sample.seqs, `the events at or below watermark ${sample.watermark} are the ones stored when it was read`);
+      }
       const copies = (await count(`SELECT count() AS n FROM ${DATABASE}.events`)) - total;
-      const sharedSeqs = total - new Set(kept.map((r) => r.seq)).size;
-      t.diagnostic(`${total} events: ${copies} extra copies stored before merges (hidden by FINAL); `
-        + `${sharedSeqs} events share their ingest_seq with another event (two adapters numbering on their own)`);
+      t.diagnostic(`${total} events, ${quarantine.length} quarantine rows (${producedQuarantine.length} produced); ${copies} extra copies before merges; `
+        + `${samples.length} watermark samples (${moving.length} above 0); appends A ${a.appends}, B ${b.appends}, C ${c.appends}; `
+        + `B killed with reservation ${zombie?.reservation} in flight`);
     } finally {
-      await b?.stop();
-      await a.stop();
+      sampling = false;
+      await sampler.catch(() => undefined);
+      for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+      await Promise.all(children.map((c) => c.exited));
       await log.close();
       for (const warehouse of warehouses) await warehouse.close();
       for (const client of clients) await client.close();

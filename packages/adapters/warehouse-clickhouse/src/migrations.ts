@@ -161,6 +161,27 @@ export const migrations: readonly Migration[] = [
       `ALTER TABLE ${t.erasures} ADD COLUMN IF NOT EXISTS user_key Nullable(String)`,
     ],
   },
+  {
+    // Several landers on one warehouse (docs/decisions/0006): which of their reservations on the
+    // sequence topic have landed. One row per landed reservation above the floor; the floor (every
+    // reservation below it landed) only grows, so its table keeps the greatest and max() reads it.
+    id: 4,
+    name: 'landed reservations of the landers\' sequence topic',
+    statements: (t) => [
+      `CREATE TABLE IF NOT EXISTS ${t.landedReservations} (
+        reservation UInt64
+      )
+      ENGINE = ReplacingMergeTree
+      ORDER BY reservation
+      SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
+      `CREATE TABLE IF NOT EXISTS ${t.landedReservationsFloor} (
+        floor UInt64
+      )
+      ENGINE = MergeTree
+      ORDER BY floor
+      SETTINGS non_replicated_deduplication_window = ${DEDUP_WINDOW}`,
+    ],
+  },
 ];
 
 /** Creates the database (when named and absent), schema_migrations, then every missing migration. */

@@ -12,6 +12,8 @@ export interface Tables {
   samples: string;
   erasures: string;
   snapshotUsers: string;
+  landedReservations: string;
+  landedReservationsFloor: string;
 }
 
 // ClickHouse accepts far more in a quoted identifier; config needs no more than this, and a
@@ -27,6 +29,7 @@ export function tablesIn(database: string | undefined): Tables {
   return {
     database: quoted, events: table('events'), quarantine: table('quarantine'), schemaMigrations: table('schema_migrations'),
     rulesets: table('rulesets'), curationRuns: table('curation_runs'), samples: table('samples'), erasures: table('erasures'),
-    snapshotUsers: table('snapshot_users'),
+    snapshotUsers: table('snapshot_users'), landedReservations: table('landed_reservations'),
+    landedReservationsFloor: table('landed_reservations_floor'),
   };
 }

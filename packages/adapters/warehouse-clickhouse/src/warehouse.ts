@@ -4,9 +4,10 @@ import type {
 } from '@sluice/core';
 import { Conditions } from './conditions.ts';
 import { createClickHouseCurationStore } from './curation-store.ts';
-import { ClickHouseDatabase, type ClickHouseDatabaseOptions, type QueryParams } from './database.ts';
+import { ClickHouseDatabase, type ClickHouseDatabaseOptions, type QueryParams, type Row } from './database.ts';
 import { eventsDedupToken, quarantineDedupToken } from './dedup-token.ts';
 import { migrate } from './migrations.ts';
+import { createReservationLedger, watermarkOf, type ReservationLedger } from './reservation-ledger.ts';
 import { EVENT_COLUMNS, QUARANTINE_COLUMNS, eventRow, quarantineRow, toStoredEvent, toStoredQuarantine } from './rows.ts';
 import { tablesIn, type Tables } from './tables.ts';
 
@@ -38,18 +39,33 @@ export interface ClickHouseAppendOptions {
    * the rows inserted.
    */
   dedupToken?: string;
+  /**
+   * Numbers chosen by the caller: `events[i]` is the ingest_seq of `batch.events[i]`,
+   * `quarantine[i]` the quarantine_seq of `batch.quarantine[i]` (the landers number by
+   * reservation, docs/decisions/0006). An event is then skipped only when it is stored already
+   * under a number at most its own (a copy could never change which number reads back for it);
+   * stored only under higher numbers, it is inserted, and FINAL keeps the lowest. The process's
+   * counters are not used.
+   */
+  seqs?: { events: readonly number[]; quarantine: readonly number[] };
 }
 
 /** Both ports curation needs: `Warehouse & CurationStore`, plus the lander's append option. */
 export interface ClickHouseWarehouse extends Warehouse, CurationStore {
   append(batch: AppendBatch, options?: ClickHouseAppendOptions): Promise<AppendOutcome>;
+  /** The landers' reservations: once any is recorded, maxIngestSeq is the ledger's watermark. */
+  readonly reservations: ReservationLedger;
 }
 
 /**
- * The Warehouse and CurationStore ports on ClickHouse. Single writer per warehouse: ingest_seq
- * and quarantine_seq come from counters in this process, initialised from the stored maximum at
- * open (ClickHouse has no cheap transactional counter), and appends run one at a time so that
- * sequence order is commit order for tailing readers. See ../README.md.
+ * The Warehouse and CurationStore ports on ClickHouse. Two ways to number rows:
+ * - a single writer (appends without `seqs`): ingest_seq and quarantine_seq come from counters in
+ *   this process, initialised from the stored maximum at open (ClickHouse has no cheap
+ *   transactional counter), and appends run one at a time so that sequence order is commit order
+ *   for tailing readers;
+ * - landers (appends with `seqs`, any number of processes): numbers from reservations on the
+ *   sequence topic, and the watermark from `reservations` (docs/decisions/0006).
+ * A warehouse is numbered one way. See ../README.md.
  */
 export async function createClickHouseWarehouse(options: ClickHouseWarehouseOptions): Promise<ClickHouseWarehouse> {
   const tables = tablesIn(options.database); // a bad name fails before any client exists
@@ -87,7 +103,7 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
 
   async function appendNow(batch: AppendBatch, options: ClickHouseAppendOptions): Promise<AppendOutcome> {
     db.assertOpen();
-    const stored = await storedKeys(batch.events);
+    const stored = await storedSeqs(batch.events);
     const duplicate: boolean[] = [];
     const fresh: IngestedEvent[] = [];
     const seen = new Set<string>();
@@ -100,6 +116,7 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
     }
     // Sequences advance before the insert and are never handed out twice: an insert that timed
     // out may still have landed, and reusing its numbers would give two events one ingest_seq.
+    if (options.seqs !== undefined) return appendNumbered(batch, options.seqs, options.dedupToken, stored, duplicate);
     const eventRows = fresh.map((e, i) => eventRow(e, lastSeq.events + 1 + i));
     const quarantineRows = batch.quarantine.map((q, i) => quarantineRow(q, lastSeq.quarantine + 1 + i));
     lastSeq.events += eventRows.length;
@@ -116,11 +133,40 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
   }
 
   /**
-   * Which of the batch's (tenant, source, event_id) are already stored. One bound condition per
-   * (tenant, source) so the primary key prunes to that range; the event_id bloom filter index
-   * then skips granules. No FINAL: any copy in any part means stored.
+   * Under the caller's numbers. An event stored under a number at most its own here is skipped:
+   * FINAL reads back the lowest number of an event, so its row could never change anything, even
+   * if another lander inserts this same reservation later (why that matters: docs/decisions/0006).
    */
-  async function storedKeys(events: readonly IngestedEvent[]): Promise<Set<string>> {
+  async function appendNumbered(
+    batch: AppendBatch, seqs: NonNullable<ClickHouseAppendOptions['seqs']>, dedupToken: string | undefined, stored: ReadonlyMap<string, number>, duplicate: boolean[],
+  ): Promise<AppendOutcome> {
+    if (seqs.events.length !== batch.events.length || seqs.quarantine.length !== batch.quarantine.length) {
+      throw new TypeError('append: seqs must give one number per event and per quarantine row');
+    }
+    const lowest = new Map(stored);
+    const rows: Row[] = [];
+    batch.events.forEach((e, i) => {
+      const key = eventKey(e.tenant, e.source, e.eventId);
+      const seq = seqs.events[i]!;
+      const before = lowest.get(key);
+      if (before !== undefined && before <= seq) return;
+      lowest.set(key, seq);
+      rows.push(eventRow(e, seq));
+    });
+    if (rows.length > 0) await db.insert('append: events', tables.events, rows, dedupToken ?? eventsDedupToken(batch.events));
+    if (batch.quarantine.length > 0) {
+      await db.insert('append: quarantine', tables.quarantine, batch.quarantine.map((q, i) => quarantineRow(q, seqs.quarantine[i]!)),
+        dedupToken ?? quarantineDedupToken(batch.quarantine));
+    }
+    return { duplicate };
+  }
+
+  /**
+   * Which of the batch's (tenant, source, event_id) are already stored, with the lowest number
+   * each has. One bound condition per (tenant, source) so the primary key prunes to that range;
+   * the event_id bloom filter index then skips granules. No FINAL: any copy in any part counts.
+   */
+  async function storedSeqs(events: readonly IngestedEvent[]): Promise<Map<string, number>> {
     const groups = new Map<string, { tenant: string; source: string; ids: string[] }>();
     for (const e of events) {
       const key = `${e.tenant}\u0000${e.source}`;
@@ -128,7 +174,7 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
       if (!group) groups.set(key, (group = { tenant: e.tenant, source: e.source, ids: [] }));
       group.ids.push(e.eventId);
     }
-    if (groups.size === 0) return new Set();
+    if (groups.size === 0) return new Map();
     const params: QueryParams = {};
     const conditions = [...groups.values()].map((group, i) => {
       params[`t${i}`] = group.tenant;
@@ -136,9 +182,10 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
       params[`i${i}`] = group.ids;
       return `(tenant = {t${i}:String} AND source = {s${i}:String} AND event_id IN {i${i}:Array(UUID)})`;
     });
-    const rows = await db.query<{ tn: string; src: string; id: string }>('append: stored ids',
-      `SELECT DISTINCT tenant AS tn, source AS src, toString(event_id) AS id FROM ${tables.events} WHERE ${conditions.join(' OR ')}`, params);
-    return new Set(rows.map((r) => eventKey(r.tn, r.src, r.id)));
+    const rows = await db.query<{ tn: string; src: string; id: string; seq: number }>('append: stored ids',
+      `SELECT tenant AS tn, source AS src, toString(event_id) AS id, min(ingest_seq) AS seq FROM ${tables.events}
+       WHERE ${conditions.join(' OR ')} GROUP BY tenant, source, event_id`, params);
+    return new Map(rows.map((r) => [eventKey(r.tn, r.src, r.id), Number(r.seq)]));
   }
 
   async function listEvents(query: EventQuery): Promise<StoredEvent[]> {
@@ -167,9 +214,14 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
   }
 
   const curation = createClickHouseCurationStore(db, tables);
+  const reservations = createReservationLedger(db, tables);
   return {
     kind: 'clickhouse',
     ...curation,
+    reservations,
+    // Landers number by reservation: max(ingest_seq) may belong to a batch stored while an earlier
+    // reservation is still being inserted; the ledger's watermark never passes an open one.
+    maxIngestSeq: async () => ((await reservations.inUse()) ? watermarkOf(await reservations.state(), reservations.span) : curation.maxIngestSeq()),
     // In the queue with appends: this process's appends never fall between the count and the delete.
     eraseUser: (request) => serialized(() => curation.eraseUser(request)),
     eraseUsers: (requests) => serialized(() => curation.eraseUsers(requests)),

@@ -8,7 +8,9 @@ import { Registry } from 'prom-client';
  * `sluice land`: moves events from the Kafka topics into the configured warehouse (exactly once),
  * and serves /metrics (consumer lag, landed events), /healthz and /readyz on SLUICE_PORT.
  * With the embedded DuckDB warehouse use `sluice serve` instead: it runs the lander in-process,
- * since only one process may open the DuckDB file.
+ * since only one process may open the DuckDB file. On ClickHouse, any number of `sluice land`
+ * processes (up to the partition count) may share the warehouse: they number their batches by
+ * reservation on the sequence topic (docs/decisions/0006).
  */
 export async function landCommand(_args: string[]): Promise<void> {
   const config = loadConfig(process.env);
@@ -16,7 +18,10 @@ export async function landCommand(_args: string[]): Promise<void> {
   const warehouse = await openWarehouse(config);
   const registry = new Registry();
   const lander = createLander(
-    { brokers: kafka.brokers, clientId: `${kafka.clientId}-lander`, groupId: kafka.groupId, topic: kafka.topic, quarantineTopic: kafka.quarantineTopic },
+    {
+      brokers: kafka.brokers, clientId: `${kafka.clientId}-lander`, groupId: kafka.groupId, topic: kafka.topic, quarantineTopic: kafka.quarantineTopic,
+      sequenceTopic: kafka.sequenceTopic, ...(kafka.replicationFactor === undefined ? {} : { sequenceReplicationFactor: kafka.replicationFactor }),
+    },
     { warehouse, metrics: registry, log: createStderrLog() },
   );
   const app = Fastify({ logger: false });
