@@ -80,7 +80,7 @@ async function dropDatabase(database: string): Promise<void> {
 }
 
 interface Recorded { batch: AppendBatch; options: ClickHouseAppendOptions }
-interface LanderRun { ms: number; joinMs: number; appendMs: number; commitLagMs: number; recorded: Recorded[] }
+interface LanderRun { ms: number; joinMs: number; appendMs: number; ledgerMs: number; commitLagMs: number; recorded: Recorded[] }
 
 /** One lander, a fresh group reading the topic from the start, into a fresh database. */
 async function landRound(round: number): Promise<LanderRun> {
@@ -88,6 +88,7 @@ async function landRound(round: number): Promise<LanderRun> {
   const recorded: Recorded[] = [];
   let landed = 0;
   let appendMs = 0;
+  let ledgerMs = 0;
   const recording = {
     async append(batch: AppendBatch, options: ClickHouseAppendOptions = {}) {
       recorded.push({ batch, options });
@@ -99,7 +100,15 @@ async function landRound(round: number): Promise<LanderRun> {
     },
     ping: () => warehouse.ping(),
     // Numbered by reservation on the sequence topic, as `sluice land` on ClickHouse is (docs/decisions/0006).
-    reservations: warehouse.reservations,
+    reservations: {
+      ...warehouse.reservations,
+      span: warehouse.reservations.span,
+      async record(offsets: readonly bigint[]) {
+        const started = performance.now();
+        await warehouse.reservations.record(offsets);
+        ledgerMs += performance.now() - started;
+      },
+    },
   };
   const lander = createLander({ brokers, ...names, sequenceTopic: `bench.land.seq.${run}.${round}`, groupId: `bench-land-${run}-${round}`, maxBatchEvents: batchSize }, { warehouse: recording, log: silentLog });
   const startedAt = performance.now();
@@ -115,7 +124,7 @@ async function landRound(round: number): Promise<LanderRun> {
   const stored = await countFinal(client, `lander_${round}`);
   if (stored !== total) throw new Error(`the lander stored ${stored} of ${total}`);
   await dropDatabase(`lander_${round}`);
-  return { ms: committedAt - startedAt, joinMs: joinedAt - startedAt, appendMs, commitLagMs: committedAt - landedAt, recorded };
+  return { ms: committedAt - startedAt, joinMs: joinedAt - startedAt, appendMs, ledgerMs, commitLagMs: committedAt - landedAt, recorded };
 }
 
 /** The lander's batches, in its order, under its tokens, straight into a fresh database. */
@@ -146,7 +155,7 @@ try {
     const sizes = landerRun.recorded.map((r) => r.batch.events.length);
     console.error(`round ${round}: lander start() resolved after ${seconds(landerRun.joinMs)} s; ${landerRun.recorded.length} appends of `
       + `${Math.min(...sizes)}–${Math.max(...sizes)} events took ${seconds(landerRun.appendMs)} s of its ${seconds(landerRun.ms)} s `
-      + `(${Math.round((100 * landerRun.appendMs) / landerRun.ms)}%); last commit ${Math.round(landerRun.commitLagMs)} ms after the last insert`);
+      + `(${Math.round((100 * landerRun.appendMs) / landerRun.ms)}%), recording reservations ${seconds(landerRun.ledgerMs)} s; last commit ${Math.round(landerRun.commitLagMs)} ms after the last insert`);
     rows.push(`| ${round} | ${seconds(landerRun.ms)} | ${rate(total, landerRun.ms)} | ${seconds(directMs)} | ${rate(total, directMs)} | ${(directMs / landerRun.ms).toFixed(2)}x |`);
   }
   console.log('');

@@ -43,7 +43,7 @@ export interface LanderStatus {
   partitions: string[];
   /** Messages read and not yet handed to the warehouse. */
   messagesInHand: number;
-  /** 1 while a batch is being landed (retries included), else 0. */
+  /** Batches being landed (retries included), from reservation to recording; 0 when none. */
   batchesLanding: number;
   /** Partitions with landed offsets Kafka has not confirmed yet. */
   uncommittedPartitions: number;
@@ -80,11 +80,13 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   /** Only when the warehouse numbers by reservation (several landers may share it). */
   let sequence: SequenceTopic | undefined;
   const reservationsInFlight = new Set<bigint>();
+  /** A reservation produce failed (it may have been written nonetheless): look for open ones at the next turn of the read loop. */
+  let openReservationsMayExist = false;
   const landReserved = ledger === undefined ? undefined : createReservedLanding({
     landBatch: landNumbered, sequence: { reserve: (r) => sequence!.reserve(r) }, ledger, log, retry: settings.retry, abandon: abandon.signal,
-    inFlight: reservationsInFlight,
+    inFlight: reservationsInFlight, onReserveFailed: () => { openReservationsMayExist = true; },
   });
-  const landBatch = (batch: PartitionBatch) => (landReserved === undefined ? landNumbered(batch) : landReserved(batch));
+  const landBatch = (batch: PartitionBatch) => (landReserved === undefined ? landNumbered(batch) : landReserved.land(batch));
   /** Per partition, the offset below which open reservations were landed again: the stream skips those. */
   const relandedBelow = new Map<string, bigint>();
   const lagMonitor = createLagMonitor({
@@ -131,6 +133,10 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     for (;;) {
       if (stopping) return;
       if (rebalanced) await adoptAssignment(current);
+      if (openReservationsMayExist) {
+        openReservationsMayExist = false;
+        await landOpenReservations();
+      }
       const deadline = buffers.nextDeadline(settings.maxWaitMs);
       if (deadline !== undefined && Date.now() >= deadline) {
         await landDue();
@@ -224,7 +230,10 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
 
   async function landPartition(key: string): Promise<void> {
     const batch = buffers.take(key, settings.maxBatchEvents, Date.now());
-    if (batch !== undefined) await landings.enqueue(batch);
+    if (batch === undefined) return;
+    // Its reservation is produced while the batch before it is still being inserted.
+    landReserved?.prepare(batch);
+    await landings.enqueue(batch);
   }
 
   /**
@@ -377,7 +386,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     status: () => ({
       partitions: [...owned].sort(),
       messagesInHand: buffers.inHand(),
-      batchesLanding: landings.batchesLanding(),
+      batchesLanding: landings.batchesLanding() + landings.batchesRecording(),
       uncommittedPartitions: landings.uncommittedPartitions(),
     }),
     finished: () => running ?? Promise.reject(new Error('the lander was not started')),

@@ -6,6 +6,12 @@ import { partitionKey, type PartitionBatch } from './partition-buffers.ts';
 
 export type CommitOffsets = (offsets: CommitOptionsPartition[]) => Promise<void>;
 
+/**
+ * Lands a batch. Resolves once the warehouse is free for the next one; when the batch may be
+ * committed only later (its reservation being recorded), with `recorded` settling then.
+ */
+export type LandBatch = (batch: PartitionBatch) => Promise<{ recorded: Promise<void> } | void>;
+
 export interface LandingQueue {
   /**
    * Lands the batch in the background, so that the next batch is read from Kafka while the
@@ -24,7 +30,10 @@ export interface LandingQueue {
   /** After a rebalance: the offsets of partitions given away are their new owner's to commit. */
   retainOnly(owned: ReadonlySet<string>): void;
   clear(): void;
+  /** Batches being inserted (retries included): the warehouse is busy. */
   batchesLanding(): number;
+  /** Batches inserted whose reservation is being recorded: not committed yet. */
+  batchesRecording(): number;
   uncommittedPartitions(): number;
 }
 
@@ -33,7 +42,7 @@ export interface LandingQueue {
  * message of that batch: whatever Kafka has committed, the warehouse has.
  */
 export function createLandingQueue(deps: {
-  landBatch: (batch: PartitionBatch) => Promise<void>;
+  landBatch: LandBatch;
   /** The current consumer's commit; undefined while reconnecting (the offsets wait). */
   committer: () => CommitOffsets | undefined;
   metrics: LanderMetrics;
@@ -42,17 +51,25 @@ export function createLandingQueue(deps: {
   /** Landed batches whose offsets Kafka has not confirmed yet; the next commit carries them. */
   const uncommitted = new Map<string, CommitOptionsPartition>();
   let inFlight: Promise<void> = Promise.resolve();
+  /** The last batch's way to committable (landed and, with reservations, recorded); they settle in landing order. */
+  let lastCommittable: Promise<void> = Promise.resolve();
   /** Commits run one after the other (never two at once), each sending every offset landed by then. */
   let committing: Promise<void> = Promise.resolve();
   let landing = 0;
+  /** Batches inserted whose reservation is still being recorded (not committable yet). */
+  let recording = 0;
 
-  async function landAndCommit(batch: PartitionBatch): Promise<void> {
+  /** Resolves once inserted (a promise returned from here would be awaited, so it travels in an object). */
+  async function land(batch: PartitionBatch): Promise<{ recorded: Promise<void> } | void> {
     landing++;
     try {
-      await deps.landBatch(batch);
+      return await deps.landBatch(batch);
     } finally {
       landing--;
     }
+  }
+
+  function commitWhenLanded(batch: PartitionBatch): void {
     // Landed again for another lander: the stream's own batches commit this partition.
     if (batch.reservation !== undefined) return;
     const last = batch.records.at(-1)!;
@@ -86,14 +103,27 @@ export function createLandingQueue(deps: {
   return {
     async enqueue(batch) {
       await inFlight;
-      const next = landAndCommit(batch);
-      inFlight = next;
-      // Awaited by the next enqueue or by settled(); handled here so it is never unhandled meanwhile.
-      next.catch(() => undefined);
+      const inserted = land(batch);
+      inFlight = inserted.then(() => undefined);
+      lastCommittable = inserted.then(async (landed) => {
+        if (landed !== undefined) {
+          recording++;
+          try {
+            await landed.recorded;
+          } finally {
+            recording--;
+          }
+        }
+        commitWhenLanded(batch);
+      });
+      // Awaited by the next enqueue or by settled(); handled here so they are never unhandled meanwhile.
+      inFlight.catch(() => undefined);
+      lastCommittable.catch(() => undefined);
     },
     landed: () => inFlight.catch(() => undefined),
     settled: async () => {
       await inFlight;
+      await lastCommittable;
       await committing;
     },
     commitLanded,
@@ -102,6 +132,7 @@ export function createLandingQueue(deps: {
     },
     clear: () => uncommitted.clear(),
     batchesLanding: () => landing,
+    batchesRecording: () => recording,
     uncommittedPartitions: () => uncommitted.size,
   };
 }

@@ -95,7 +95,7 @@ describe('landing again the reservations a lander left open (Kafka, chDB)', { sk
     const landReserved = createReservedLanding({
       landBatch: landNumbered, sequence, ledger: warehouse.reservations, log: silentLog, retry, abandon: abandon.signal, inFlight: new Set(),
     });
-    await landReserved(open.batches[0]!);
+    await (await landReserved.land(open.batches[0]!)).recorded;
     await warehouse.reservations.record(open.padding);
     assert.deepEqual(await rows(), stored, 'no second copy, the same numbers');
     const state = await warehouse.reservations.state();
@@ -111,7 +111,7 @@ describe('landing again the reservations a lander left open (Kafka, chDB)', { sk
     const landReserved = createReservedLanding({
       landBatch: landNumbered, sequence, ledger: warehouse.reservations, log: silentLog, retry, abandon: abandon.signal, inFlight: new Set(),
     });
-    await landReserved(open.batches[0]!);
+    await (await landReserved.land(open.batches[0]!)).recorded;
     const after = await rows();
     const reservation = Number(open.batches[0]!.reservation);
     assert.equal(after.length, before + open.batches[0]!.items.length);
