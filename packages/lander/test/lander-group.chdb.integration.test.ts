@@ -19,8 +19,9 @@ import { committedOffsets, highWatermarks, kafkaBrokers, openEventLog, skipWitho
  * sequence topic (docs/decisions/0006). Each lander is a process of its own (ipc-lander-process.ts)
  * whose warehouse is this process's chDB, over IPC, as a ClickHouse server is reached over the
  * network; each has its own adapter instance and chDB connection here. A joins; B joins; C joins;
- * B is killed with SIGKILL while its insert is on its way, and that insert is carried out only
- * after another lander has landed B's open reservation again (a zombie insert, late); A leaves.
+ * once B has landed batches of its own, B is killed with SIGKILL while its next insert is on its
+ * way, and that insert is carried out only after another lander has landed B's open reservation
+ * again (a zombie insert, late); A leaves.
  *
  * The watermark promise is checked by sampling: read W = maxIngestSeq(), then, right after, each
  * event's lowest stored ingest_seq among rows <= W. At the end, the events whose lowest number is
@@ -144,6 +145,8 @@ describe('three landers of one group on one ClickHouse warehouse (chDB), numberi
       await waitFor('A and B own partitions', () => a.partitions.length > 0 && b.partitions.length > 0, 60_000);
       const c = await start('C');
       await waitFor('A, B and C own an events partition each', () => [a, b, c].every((l) => l.partitions.some((p) => p.startsWith(`${names.topic}:`))), 60_000);
+      await produce();
+      await waitFor('B landed some of its own', () => b.appends > 0, 60_000);
       armed = true;
       await produce();
       assert.equal(await b.exited, 'SIGKILL', `B was killed (stderr: ${b.stderr()})`);
