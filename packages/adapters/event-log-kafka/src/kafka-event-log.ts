@@ -125,7 +125,9 @@ export async function createKafkaEventLog(options: KafkaEventLogOptions, observe
         unanswered.delete(answered);
       });
     unanswered.add(answered);
-    return answered.then(() => ({ duplicate: batch.events.map(() => false) }));
+    // Not batch.events itself: the batch (the parsed payloads) is not held while Kafka answers.
+    const accepted = batch.events.length;
+    return answered.then(() => ({ duplicate: new Array<boolean>(accepted).fill(false) }));
   }
 
   return {

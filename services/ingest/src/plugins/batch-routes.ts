@@ -81,12 +81,17 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
     if (body.sent_at !== undefined && !(typeof body.sent_at === 'string' && isRfc3339DateTime(body.sent_at))) {
       throw new SluiceError('SLUICE_ERR_BATCH_INVALID', 'sent_at must be an RFC 3339 date-time');
     }
+    const json = request.jsonBytes;
+    // The request lives until its answer: it no longer holds the parsed body once it is handed
+    // over (see handOver in ingest-events.ts).
+    request.body = undefined;
+    request.jsonBytes = undefined;
     return ingestEvents(body.events, {
       writeKey,
       receivedAt,
       batchSentAt: typeof body.sent_at === 'string' ? Date.parse(body.sent_at) : null,
       clientIp: config.ingest.storeClientIp ? request.ip : null,
-      body: request.jsonBytes ? unambiguousEventsBody(request.jsonBytes) : null,
+      body: json ? unambiguousEventsBody(json) : null,
     });
   }
 

@@ -10,7 +10,7 @@ const gunzipAsync = promisify(gunzip);
 declare module 'fastify' {
   interface FastifyRequest {
     /** The JSON body's bytes (decompressed), kept so the event log can store them as received. */
-    jsonBytes?: Buffer;
+    jsonBytes?: Buffer | undefined;
   }
 }
 
