@@ -7,7 +7,7 @@ import type { SequenceTopic } from './sequence-topic.ts';
 export interface OpenReservations {
   /** Batches to land again under their reservation, per partition in offset order. */
   batches: PartitionBatch[];
-  /** Open reservations that number nothing (padding, or messages Kafka no longer has): record them as landed. */
+  /** Open reservations that number nothing (padding) or can no longer be landed (Kafka deleted their messages): record them as landed. */
   padding: bigint[];
 }
 
@@ -33,8 +33,9 @@ export async function findOpenReservations(deps: {
     if (deps.inFlight.has(offset)) continue;
     const messages = await deps.sequence.reader.read(reservation.topic, reservation.partition, reservation.firstOffset, reservation.lastOffset + 1n);
     const records: KafkaRecord[] = messages.map((m) => ({ topic: m.topic, partition: m.partition, offset: m.offset, timestamp: m.timestamp, value: m.value, headers: m.headers }));
-    // Kafka no longer has its messages (retention): nothing can be stored under it, ever.
-    if (records.length === 0) {
+    // Kafka no longer has (all) its messages (retention): landing what is left would shift item
+    // indices, so numbers, against a first insert that may have happened; it is closed instead.
+    if (records[0]?.offset !== reservation.firstOffset || records.at(-1)!.offset !== reservation.lastOffset) {
       padding.push(offset);
       continue;
     }

@@ -79,4 +79,14 @@ describe('ClickHouse warehouse numbered by reservation (chDB)', () => {
     assert.deepEqual(await warehouse.reservations.state(), { lowestUnlanded: 306n, landedAbove: [] });
     assert.equal(await warehouse.maxIngestSeq(), 306 * RESERVATION_SPAN - 1);
   });
+
+  test('erasing the events with the highest numbers keeps them counted: reservation numbers never reuse an erased one', async () => {
+    const span = RESERVATION_SPAN;
+    const event = makeIngestedEvent({ userId: 'user-to-erase' });
+    await warehouse.append({ events: [event], quarantine: [] }, { dedupToken: 't-900', seqs: { events: [900 * span + 3], quarantine: [] } });
+    const [record] = await warehouse.eraseUsers([{ tenant: event.tenant, userId: 'user-to-erase', requestEventId: event.eventId, erasedAt: Date.now() }]);
+    assert.equal(record?.deletedEvents, 1);
+    assert.equal(await count(`SELECT count() AS n FROM ${CHDB_DATABASE}.events WHERE ingest_seq = ${900 * span + 3}`), 0);
+    assert.equal(await warehouse.reservations.highestNumber(), 900 * span + 3, 'from the erasure audit\'s max_erased_seq');
+  });
 });
