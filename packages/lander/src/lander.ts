@@ -16,6 +16,7 @@ import { findOpenReservations } from './reland-open.ts';
 import { createReservedLanding } from './reserved-landing.ts';
 import { paddingNeeded } from './reservations.ts';
 import { openSequenceTopic, type SequenceTopic } from './sequence-topic.ts';
+import { watchForStalls } from './stall-watch.ts';
 
 export interface LanderDeps {
   warehouse: LandingWarehouse;
@@ -82,9 +83,17 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
   const reservationsInFlight = new Set<bigint>();
   /** A reservation produce failed (it may have been written nonetheless): look for open ones at the next turn of the read loop. */
   let openReservationsMayExist = false;
+  /** Resolved (and replaced) when open reservations may exist: wakes a read loop waiting for messages. */
+  let poke = Promise.withResolvers<void>();
+  const lookForOpenReservations = () => {
+    openReservationsMayExist = true;
+    poke.resolve();
+    poke = Promise.withResolvers<void>();
+  };
+  let stallWatch: { stop(): void } | undefined;
   const landReserved = ledger === undefined ? undefined : createReservedLanding({
     landBatch: landNumbered, sequence: { reserve: (r) => sequence!.reserve(r) }, ledger, log, retry: settings.retry, abandon: abandon.signal,
-    inFlight: reservationsInFlight, onReserveFailed: () => { openReservationsMayExist = true; },
+    inFlight: reservationsInFlight, onReserveFailed: lookForOpenReservations,
   });
   const landBatch = (batch: PartitionBatch) => (landReserved === undefined ? landNumbered(batch) : landReserved.land(batch));
   /** Per partition, the offset below which open reservations were landed again: the stream skips those. */
@@ -120,6 +129,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
       await landEverythingInHand();
     } finally {
       lagMonitor.stop();
+      stallWatch?.stop();
       await consumption?.close().catch((error: unknown) => log.warn({ err: error }, 'leaving the consumer group failed'));
       await sequence?.close();
     }
@@ -155,7 +165,8 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
         // Handled here so a stream failure while a batch is being landed is not an unhandled rejection.
         next.catch(() => undefined);
       }
-      const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline, backlogWaitsForLanding() ? landings.landed() : undefined);
+      const wake = backlogWaitsForLanding() ? landings.landed() : ledger === undefined ? undefined : poke.promise;
+      const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline, wake);
       if (result === 'stop') return;
       if (result === 'timeout') continue;
       next = undefined;
@@ -289,6 +300,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     const offsets: bigint[] = [];
     for (let i = 0; i < padding; i++) offsets.push(await sequence.reserve(undefined));
     await ledger.record(offsets);
+    stallWatch = watchForStalls({ ledger, inFlight: reservationsInFlight, intervalMs: settings.stallCheckMs, onStall: lookForOpenReservations, log });
   }
 
   /** Replaces the consumer after a failure, with backoff, until it works or the lander stops. */
@@ -360,6 +372,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
         consumption = await openConsumption(settings, onRebalance);
       } catch (error) {
         lagMonitor.stop();
+        stallWatch?.stop();
         await sequence?.close();
         const reason = error instanceof Error ? error.message : String(error);
         throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', `Kafka is unavailable at ${settings.brokers.join(', ')}: ${reason}`, { cause: error });

@@ -27,6 +27,11 @@ export interface LanderOptions {
   /** Replication factor of the sequence topic when the lander creates it. Default: the broker's. */
   sequenceReplicationFactor?: number;
   /**
+   * How often the lander checks whether the lowest unlanded reservation has stopped moving (a
+   * lander died after reserving), and then lands open reservations of its partitions again. Default 30000.
+   */
+  stallCheckMs?: number;
+  /**
    * A partition's batch is landed once it holds this many events (a Kafka message may hold
    * several; a batch is always whole messages). Default 5000.
    */
@@ -100,6 +105,7 @@ export function resolveLanderOptions(options: LanderOptions): ResolvedLanderOpti
     quarantineTopic: options.quarantineTopic ?? 'sluice.quarantine.v1',
     sequenceTopic: options.sequenceTopic ?? 'sluice.seq.v1',
     sequenceReplicationFactor: options.sequenceReplicationFactor,
+    stallCheckMs: options.stallCheckMs ?? 30_000,
     maxBatchEvents: options.maxBatchEvents ?? 5000,
     maxWaitMs: options.maxWaitMs ?? 500,
     retry: { initialMs: options.retry?.initialMs ?? 200, maxMs: options.retry?.maxMs ?? 30_000 },
@@ -113,7 +119,7 @@ export function resolveLanderOptions(options: LanderOptions): ResolvedLanderOpti
   if (new Set([resolved.topic, resolved.quarantineTopic, resolved.sequenceTopic]).size !== 3) {
     throw new TypeError('topic, quarantineTopic and sequenceTopic must differ');
   }
-  for (const name of ['maxBatchEvents', 'maxWaitMs', 'isolateAfterAttempts', 'lagIntervalMs', 'startupTimeoutMs', 'shutdownTimeoutMs', 'sessionTimeoutMs'] as const) {
+  for (const name of ['maxBatchEvents', 'maxWaitMs', 'isolateAfterAttempts', 'lagIntervalMs', 'stallCheckMs', 'startupTimeoutMs', 'shutdownTimeoutMs', 'sessionTimeoutMs'] as const) {
     if (!Number.isInteger(resolved[name]) || resolved[name] < 1) throw new TypeError(`${name} must be a positive integer`);
   }
   if (resolved.retry.initialMs < 0 || resolved.retry.maxMs < resolved.retry.initialMs) {

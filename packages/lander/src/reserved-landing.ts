@@ -66,7 +66,8 @@ export function createReservedLanding(deps: ReservedLandingDeps): ReservedLandin
     prepare(batch) {
       if (batch.reservation !== undefined || prepared.has(batch)) return;
       const offset = reserve(batch);
-      offset.catch(() => undefined); // awaited by land()
+      // Its own from the start: a scan meanwhile must not take it for one left open.
+      offset.then((o) => deps.inFlight.add(o), () => undefined); // a failure is awaited by land()
       prepared.set(batch, offset);
     },
     async land(batch) {
