@@ -188,9 +188,20 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
     return new Map(rows.map((r) => [eventKey(r.tn, r.src, r.id), Number(r.seq)]));
   }
 
+  /**
+   * Where an ascending read (a tail: `after_seq`, then the last number seen) must stop. Landers
+   * numbering by reservation store batches out of number order, so a row above the watermark may
+   * still be joined by a lower-numbered one that a tail would then skip for good.
+   */
+  async function tailCeiling(order: 'asc' | 'desc' | undefined): Promise<number | undefined> {
+    if (order === 'desc' || !(await reservations.inUse())) return undefined;
+    return watermarkOf(await reservations.state(), reservations.span);
+  }
+
   async function listEvents(query: EventQuery): Promise<StoredEvent[]> {
     const where = new Conditions({ limit: query.limit });
     where.add('ingest_seq > {after:UInt64}', 'after', query.afterSeq);
+    where.add('ingest_seq <= {ceiling:UInt64}', 'ceiling', await tailCeiling(query.order));
     where.add('tenant = {tenant:String}', 'tenant', query.tenant);
     where.add('source = {source:String}', 'source', query.source);
     where.add('type = {type:String}', 'type', query.type);
@@ -206,6 +217,7 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
   async function listQuarantine(query: QuarantineQuery): Promise<StoredQuarantinedEvent[]> {
     const where = new Conditions({ limit: query.limit });
     where.add('quarantine_seq > {after:UInt64}', 'after', query.afterSeq);
+    where.add('quarantine_seq <= {ceiling:UInt64}', 'ceiling', await tailCeiling('asc'));
     where.add('tenant = {tenant:String}', 'tenant', query.tenant);
     where.add('source = {source:String}', 'source', query.source);
     const rows = await db.query('listQuarantine',

@@ -61,6 +61,12 @@ describe('ClickHouse warehouse numbered by reservation (chDB)', () => {
     assert.equal(await warehouse.reservations.inUse(), true);
     assert.deepEqual(await warehouse.reservations.state(), { lowestUnlanded: 3n, landedAbove: [5n] });
     assert.equal(await warehouse.maxIngestSeq(), 3 * RESERVATION_SPAN - 1, 'reservations 3 and 4 are open: e3 (4·span) is above it');
+    // A tail (ascending, after_seq) stops at the watermark: e3 must not be passed before reservation 3 lands.
+    const tailed = (await warehouse.listEvents({ afterSeq: 0, limit: 100 })).map((e) => e.ingestSeq);
+    assert.ok(tailed.length > 0 && tailed.every((seq) => seq <= 3 * RESERVATION_SPAN - 1), `tail past the watermark: ${tailed.join(',')}`);
+    const newest = (await warehouse.listEvents({ order: 'desc', limit: 100 })).map((e) => e.ingestSeq);
+    assert.ok(newest.includes(4 * RESERVATION_SPAN), 'newest-first listing is not a tail and shows everything stored');
+    assert.ok((await warehouse.listQuarantine({ limit: 100 })).every((q) => q.quarantineSeq <= 3 * RESERVATION_SPAN - 1));
     await warehouse.reservations.record([4n, 3n, 3n]);
     assert.deepEqual(await warehouse.reservations.state(), { lowestUnlanded: 6n, landedAbove: [] });
     assert.equal(await warehouse.maxIngestSeq(), 6 * RESERVATION_SPAN - 1);
