@@ -36,7 +36,8 @@ export async function openEventLog(config: Pick<Config, 'eventLog' | 'groupCommi
       maxBatchEvents: config.groupCommit.maxBatchEvents, maxQueuedEvents: config.groupCommit.maxQueuedEvents,
     }, observer);
   }
-  return createGroupCommitEventLog(warehouse, config.groupCommit, observer);
+  // DuckDB stages events from their request bodies' bytes: their parsed payloads need not wait with them.
+  return createGroupCommitEventLog(warehouse, { ...config.groupCommit, payloadsFromBodies: warehouse.kind === 'duckdb' }, observer);
 }
 
 /** Opens the blob store the config names: a local directory or an S3-compatible bucket. */

@@ -66,7 +66,7 @@ export async function createTestApp(options: {
   const realWarehouse = await createDuckDbWarehouse({ path: join(dir, 'sluice.duckdb'), ...options.warehouseOptions });
   const warehouse = options.wrapWarehouse ? options.wrapWarehouse(realWarehouse) : realWarehouse;
   const metrics = createIngestMetrics();
-  const eventLog = createGroupCommitEventLog(warehouse, config.groupCommit, { onCommit: (i) => metrics.observeCommit(i) });
+  const eventLog = createGroupCommitEventLog(warehouse, { ...config.groupCommit, payloadsFromBodies: true }, { onCommit: (i) => metrics.observeCommit(i) });
   const blobStore = options.withBlobStore ? await createLocalBlobStore({ root: join(dir, 'blobs') }) : undefined;
   const app = await buildIngestApp(config, { eventLog, warehouse, metrics, schemas, validateEvent, version: 'test', ...(blobStore ? { blobStore } : {}) });
   return {

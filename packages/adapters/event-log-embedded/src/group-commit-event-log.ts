@@ -1,11 +1,18 @@
 import { SluiceError, type AppendBatch, type AppendOutcome, type EventLog, type Warehouse } from '@sluice/core';
 import { appendRefusal } from './append-refusal.ts';
+import { withPayloadsFromBodies } from './payloads-from-bodies.ts';
 
 export interface GroupCommitOptions {
   /** Most events (accepted + quarantined) in one warehouse transaction. */
   maxBatchEvents: number;
   /** Events waiting beyond which `append` refuses with SLUICE_ERR_QUEUE_FULL (backpressure → 503). */
   maxQueuedEvents: number;
+  /**
+   * The warehouse stores events that came with their request body from the body's bytes and does
+   * not read their parsed payloads (DuckDB): hold such payloads as references into the body while
+   * they wait, so the parsed objects die young (payloads-from-bodies.ts). Default false.
+   */
+  payloadsFromBodies?: boolean;
 }
 
 export interface GroupCommitObserver {
@@ -80,8 +87,9 @@ export function createGroupCommitEventLog(
     const refusal = appendRefusal({ closing, queued, maxQueuedEvents: options.maxQueuedEvents }, size);
     if (refusal) return Promise.reject(refusal);
     if (size === 0) return Promise.resolve({ duplicate: [] });
+    const waiting = options.payloadsFromBodies ? withPayloadsFromBodies(batch) : batch;
     return new Promise<AppendOutcome>((resolve, reject) => {
-      queue.push({ batch, size, resolve, reject });
+      queue.push({ batch: waiting, size, resolve, reject });
       queued += size;
       draining ??= drain();
     });
