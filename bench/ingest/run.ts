@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { cpuPerEvent, threadCpuSeconds } from './process-cpu.ts';
 import { DEFAULT_GENERATOR, EVENTS_PER_BATCH, WRITE_KEY, load as loadWith, parseGenerator, resultsTable, startProcess, stop, type Run } from './harness.ts';
 
 const { values } = parseArgs({ options: {
@@ -66,7 +67,11 @@ try {
   await load('warm-up', base, { seconds: 3 });
   const phases: Phase[] = [];
   let before = await materialization(base);
+  const cpuBefore = threadCpuSeconds(sluice.pid!);
   const sluiceRun = await load('Sluice /v1/batch (durable, DuckDB)', base, { seconds: duration });
+  // Which thread the full-load run's CPU went to (MainThread: HTTP, parsing, validation, staging
+  // records; libuv-worker: DuckDB materialising and the staging writes; V8Worker: GC helpers).
+  const cpu = cpuPerEvent(cpuBefore, threadCpuSeconds(sluice.pid!), sluiceRun.eventsPerSecond * duration);
   runs.push(sluiceRun);
   phases.push({ label: 'full load', seconds: duration, before, after: (before = await materialization(base)) });
   const halfRate = Math.floor(bareRun.eventsPerSecond / 2 / EVENTS_PER_BATCH);
@@ -91,6 +96,7 @@ try {
   console.log(resultsTable(runs));
   console.log(`\nratio Sluice / bare = ${(sluiceRun.eventsPerSecond / bareRun.eventsPerSecond).toFixed(2)}x  (target >= 0.5x)`);
   console.log(`events acknowledged by Sluice (from /metrics, incl. warm-up): ${stored.toLocaleString('en')}`);
+  console.log(`CPU of the Sluice process by thread at full load: ${cpu}`);
   console.log('\nMaterialisation (acknowledged events in the staging log files → events table, in the background):\n');
   console.log(materializationTable(phases));
 } finally {
