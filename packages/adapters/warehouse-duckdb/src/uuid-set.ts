@@ -52,6 +52,40 @@ export class UuidSet {
   }
 
   /**
+   * Removes the id; returns false when it was not present. Backward-shift deletion: the slots after
+   * the freed one, up to the next empty slot, move back when that brings them no further from
+   * their home slot, so every probe run stays unbroken without tombstones.
+   */
+  delete(uuid: string): boolean {
+    if (!this.#parse(uuid)) return false;
+    if (this.#isNil()) {
+      const removed = this.#hasNil;
+      this.#hasNil = false;
+      if (removed) this.#size--;
+      return removed;
+    }
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let hole = this.#find(slots, mask);
+    if (hole < 0) return false;
+    const w = this.#words;
+    for (let i = (hole + 1) & mask; ; i = (i + 1) & mask) {
+      const o = i * 4;
+      if ((slots[o]! | slots[o + 1]! | slots[o + 2]! | slots[o + 3]!) === 0) break;
+      w[0] = slots[o]!; w[1] = slots[o + 1]!; w[2] = slots[o + 2]!; w[3] = slots[o + 3]!;
+      const home = this.#hash() & mask;
+      // The entry at i may fill the hole unless its home lies cyclically in (hole, i].
+      const homeAfterHole = hole <= i ? home > hole && home <= i : home > hole || home <= i;
+      if (homeAfterHole) continue;
+      slots.copyWithin(hole * 4, o, o + 4);
+      hole = i;
+    }
+    slots.fill(0, hole * 4, hole * 4 + 4);
+    this.#size--;
+    return true;
+  }
+
+  /**
    * Reads the 32 hex digits (dashes optional, any case) into #words without allocating: this runs
    * for every ingested event, so no regex, slices or parseInt.
    */

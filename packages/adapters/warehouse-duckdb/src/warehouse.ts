@@ -92,76 +92,94 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
   let lastEventSeq = seqs?.events ?? 0;
   let lastQuarantineSeq = seqs?.quarantine ?? 0;
 
-  async function append(batch: AppendBatch): Promise<AppendOutcome> {
-    const storedIds = await loadStoredIds();
-    const duplicate = markDuplicates(batch.events, storedIds);
-    if (!duplicate.includes(false) && batch.quarantine.length === 0) return { duplicate };
+  let appending: Promise<unknown> = Promise.resolve();
+  /**
+   * Appends run one at a time, in call order: the id index and the sequences are read before the
+   * writes and advanced after them.
+   */
+  function append(batch: AppendBatch): Promise<AppendOutcome> {
+    const result = appending.then(() => appendNow(batch));
+    appending = result.catch(() => undefined);
+    return result;
+  }
 
-    // Fresh events get their ingest_seq now, in order. Those that came with their request body are
-    // staged as the client's bytes; the others are inserted into `events` directly.
-    const stagedBodies: StagedBody[] = [];
-    const directEvents: IngestedEvent[] = [];
-    const directRows: Array<Record<string, unknown>> = [];
-    let seq = lastEventSeq;
-    let index = 0;
-    for (const body of bodiesOf(batch)) {
-      const entries: StagedBody['entries'] = [];
-      let stageable = body.json !== null;
-      for (let k = 0; k < body.positions.length; k++, index++) {
-        if (duplicate[index]) continue;
-        const event = batch.events[index]!;
-        entries.push({ position: body.positions[k]!, event, seq: ++seq });
-        if (stageable && !sharesBodyFields(entries[0]!.event, event)) stageable = false;
-      }
-      if (body.json !== null && stageable) {
-        if (entries.length > 0) stagedBodies.push({ json: body.json, entries });
-      } else {
-        for (const e of entries) {
-          directEvents.push(e.event);
-          directRows.push(eventRow(e.event, e.seq, e.event.payload));
+  async function appendNow(batch: AppendBatch): Promise<AppendOutcome> {
+    const storedIds = await loadStoredIds();
+    const duplicate = claimIds(batch.events, storedIds);
+    if (!duplicate.includes(false) && batch.quarantine.length === 0) return { duplicate };
+    // The fresh ids went into the index above; those not yet durable when this append fails are
+    // taken out again, so that the client's retry is stored instead of counted as a duplicate.
+    let pending: readonly IngestedEvent[] = batch.events.filter((_, i) => !duplicate[i]);
+    try {
+      // Fresh events get their ingest_seq now, in order. Those that came with their request body are
+      // staged as the client's bytes; the others are inserted into `events` directly.
+      const stagedBodies: StagedBody[] = [];
+      const directEvents: IngestedEvent[] = [];
+      const directRows: Array<Record<string, unknown>> = [];
+      let seq = lastEventSeq;
+      let index = 0;
+      for (const body of bodiesOf(batch)) {
+        const entries: StagedBody['entries'] = [];
+        let stageable = body.json !== null;
+        for (let k = 0; k < body.positions.length; k++, index++) {
+          if (duplicate[index]) continue;
+          const event = batch.events[index]!;
+          entries.push({ position: body.positions[k]!, event, seq: ++seq });
+          if (stageable && !sharesBodyFields(entries[0]!.event, event)) stageable = false;
+        }
+        if (body.json !== null && stageable) {
+          if (entries.length > 0) stagedBodies.push({ json: body.json, entries });
+        } else {
+          for (const e of entries) {
+            directEvents.push(e.event);
+            directRows.push(eventRow(e.event, e.seq, e.event.payload));
+          }
         }
       }
-    }
-    const stagedEvents = stagedBodies.reduce((n, b) => n + b.entries.length, 0);
-    const pendingEvents = materializer.pendingEvents();
-    if (stagedEvents > 0 && pendingEvents > 0 && pendingEvents + stagedEvents > maxPendingEvents) {
-      throw new SluiceError('SLUICE_ERR_QUEUE_FULL', 'events acknowledged earlier are still being materialised; retry later',
-        { details: { pending_events: pendingEvents } });
-    }
+      const stagedEvents = stagedBodies.reduce((n, b) => n + b.entries.length, 0);
+      const pendingEvents = materializer.pendingEvents();
+      if (stagedEvents > 0 && pendingEvents > 0 && pendingEvents + stagedEvents > maxPendingEvents) {
+        throw new SluiceError('SLUICE_ERR_QUEUE_FULL', 'events acknowledged earlier are still being materialised; retry later',
+          { details: { pending_events: pendingEvents } });
+      }
 
-    if (stagedEvents > 0) {
-      // One write and one fdatasync; from here on these events are durable. The sequence moves
-      // past every number handed out above even if the DuckDB part below fails: none is reused.
-      const row = ingestLogRow(stagedBodies);
-      const record = await log.append(row.events, row.bodies, row.meta);
-      lastEventSeq = seq;
-      for (const body of stagedBodies) for (const { event } of body.entries) idsOf(storedIds, event.tenant, event.source).add(event.eventId);
-      materializer.staged(record);
-    }
+      if (stagedEvents > 0) {
+        // One write and one fdatasync; from here on these events are durable. The sequence moves
+        // past every number handed out above even if the DuckDB part below fails: none is reused.
+        const row = ingestLogRow(stagedBodies);
+        const record = await log.append(row.events, row.bodies, row.meta);
+        lastEventSeq = seq;
+        pending = directEvents;
+        materializer.staged(record);
+      }
 
-    const quarantineRows = batch.quarantine.map((q, i) => quarantineRow(q, lastQuarantineSeq + 1 + i));
-    const writes: Array<[string, Params]> = [];
-    let bytes = 0;
-    for (const [sql, rows] of [[INSERT_EVENTS, directRows], [INSERT_QUARANTINE, quarantineRows]] as const) {
-      if (rows.length === 0) continue;
-      const json = JSON.stringify(rows);
-      bytes += json.length;
-      writes.push([sql, [json]]);
+      const quarantineRows = batch.quarantine.map((q, i) => quarantineRow(q, lastQuarantineSeq + 1 + i));
+      const writes: Array<[string, Params]> = [];
+      let bytes = 0;
+      for (const [sql, rows] of [[INSERT_EVENTS, directRows], [INSERT_QUARANTINE, quarantineRows]] as const) {
+        if (rows.length === 0) continue;
+        const json = JSON.stringify(rows);
+        bytes += json.length;
+        writes.push([sql, [json]]);
+      }
+      if (writes.length > 0) {
+        // One statement is its own transaction: skip BEGIN / COMMIT (two round trips to DuckDB's
+        // thread per commit) unless several tables are written.
+        await db.transaction(async () => {
+          for (const [sql, params] of writes) await db.run(sql, params);
+        }, { implicit: writes.length === 1 });
+        // Only a committed batch advances the sequences and keeps its ids in the index.
+        lastEventSeq = seq;
+        lastQuarantineSeq += quarantineRows.length;
+        pending = [];
+        checkpoints.wrote(bytes);
+        checkpoints.maybeCheckpoint(materializer.pendingEvents() === 0);
+      }
+      return { duplicate };
+    } catch (error) {
+      for (const event of pending) storedIds.get(idsKey(event.tenant, event.source))?.delete(event.eventId);
+      throw error;
     }
-    if (writes.length > 0) {
-      // One statement is its own transaction: skip BEGIN / COMMIT (two round trips to DuckDB's
-      // thread per commit) unless several tables are written.
-      await db.transaction(async () => {
-        for (const [sql, params] of writes) await db.run(sql, params);
-      }, { implicit: writes.length === 1 });
-      // Only a committed batch advances the sequences and the id index.
-      lastEventSeq = seq;
-      lastQuarantineSeq += quarantineRows.length;
-      for (const event of directEvents) idsOf(storedIds, event.tenant, event.source).add(event.eventId);
-      checkpoints.wrote(bytes);
-      checkpoints.maybeCheckpoint(materializer.pendingEvents() === 0);
-    }
-    return { duplicate };
   }
 
   async function listEvents(query: EventQuery): Promise<StoredEvent[]> {
@@ -224,31 +242,30 @@ function idsKey(tenant: string, source: string): string {
 }
 
 /**
- * Per event: already stored for its (tenant, source), or repeated earlier in the batch. Events of a
- * batch come in runs of one (tenant, source), so the sets are looked up once per run, not per event.
+ * Per event: already stored for its (tenant, source), or repeated earlier in the batch. The fresh
+ * ids go into the index at once (one parse and one probe per event; a later copy in the same batch
+ * then finds its first), and the caller takes them out again if the batch does not become durable.
+ * Events of a batch come in runs of one (tenant, source), so the sets are looked up once per run.
  */
-function markDuplicates(events: readonly IngestedEvent[], storedIds: Map<string, UuidSet>): boolean[] {
+function claimIds(events: readonly IngestedEvent[], storedIds: Map<string, UuidSet>): boolean[] {
   const duplicate = new Array<boolean>(events.length);
-  const inBatch = new Map<string, Set<string>>();
   let tenant: string | null = null;
   let source: string | null = null;
-  let seen = new Set<string>();
-  let stored: UuidSet | undefined;
+  let ids: UuidSet | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    if (event.tenant !== tenant || event.source !== source) {
+    if (!ids || event.tenant !== tenant || event.source !== source) {
       tenant = event.tenant;
       source = event.source;
-      const key = idsKey(tenant, source);
-      let set = inBatch.get(key);
-      if (!set) inBatch.set(key, (set = new Set()));
-      seen = set;
-      stored = storedIds.get(key);
+      ids = idsOf(storedIds, tenant, source);
     }
-    const id = event.eventId.toLowerCase();
-    const isDuplicate = seen.has(id) || (stored?.has(id) ?? false);
-    duplicate[i] = isDuplicate;
-    if (!isDuplicate) seen.add(id);
+    try {
+      duplicate[i] = !ids.add(event.eventId);
+    } catch (error) {
+      // A malformed id: nothing of this batch stays claimed.
+      for (let k = 0; k < i; k++) if (!duplicate[k]) storedIds.get(idsKey(events[k]!.tenant, events[k]!.source))?.delete(events[k]!.eventId);
+      throw error;
+    }
   }
   return duplicate;
 }

@@ -91,11 +91,28 @@ describe('DuckDB staging log (acknowledged bodies, materialised later)', () => {
     const warehouse = await createDuckDbWarehouse({ path: join(dir, 'w.duckdb'), maxPendingEvents: 150, ...HELD });
     try {
       await warehouse.append(stagedBatch(100));
-      await assert.rejects(warehouse.append(stagedBatch(100)), (error: unknown) =>
+      const refused = stagedBatch(100);
+      await assert.rejects(warehouse.append(refused), (error: unknown) =>
         error instanceof SluiceError && error.code === 'SLUICE_ERR_QUEUE_FULL' && error.status === 503);
       assert.equal((await warehouse.listEvents({ limit: 1000 })).length, 100);
-      await warehouse.append(stagedBatch(100));
+      // The client's retry of the refused batch is stored, not counted as duplicates.
+      const { duplicate } = await warehouse.append(refused);
+      assert.deepEqual(duplicate, refused.events.map(() => false));
       assert.equal((await warehouse.listEvents({ limit: 1000 })).length, 200);
+    } finally {
+      await warehouse.close();
+    }
+  }));
+
+  test('a batch refused for a malformed event id leaves none of its ids claimed', () => withDir(async (dir) => {
+    const warehouse = await createDuckDbWarehouse({ path: join(dir, 'w.duckdb'), ...HELD });
+    try {
+      const batch = stagedBatch(3);
+      const broken = { ...batch, events: batch.events.map((e, i) => (i === 2 ? { ...e, eventId: 'not-a-uuid' } : e)) };
+      await assert.rejects(warehouse.append(broken));
+      const { duplicate } = await warehouse.append(batch);
+      assert.deepEqual(duplicate, [false, false, false]);
+      assert.equal((await warehouse.listEvents({ limit: 10 })).length, 3);
     } finally {
       await warehouse.close();
     }

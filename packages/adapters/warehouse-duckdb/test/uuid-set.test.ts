@@ -52,3 +52,39 @@ test('dashes must sit where a UUID has them, and every digit must be hex', () =>
   assert.equal(set.has('FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFE'), true);
   assert.equal(set.has('ffffffff-ffff-ffff-ffff-ffffffffffff'), false);
 });
+
+test('delete removes exactly the id asked for, and every other id stays findable through crowded probe runs', () => {
+  // A small table kept near its 60% load: long probe runs that wrap around the end of the slots.
+  const set = new UuidSet(4);
+  const ids = Array.from({ length: 3000 }, () => randomUUID());
+  for (const id of ids) set.add(id);
+  const gone = new Set<string>();
+  for (let i = 0; i < ids.length; i += 3) {
+    assert.equal(set.delete(ids[i]!.toUpperCase()), true);
+    gone.add(ids[i]!);
+    assert.equal(set.delete(ids[i]!), false, 'a second delete finds nothing');
+  }
+  assert.equal(set.size, ids.length - gone.size);
+  for (const id of ids) assert.equal(set.has(id), !gone.has(id), id);
+  // Deleted ids can come back; the nil UUID and unknown or malformed ids delete like anything else.
+  for (const id of gone) assert.equal(set.add(id), true);
+  assert.equal(set.size, ids.length);
+  const nil = '00000000-0000-0000-0000-000000000000';
+  set.add(nil);
+  assert.equal(set.delete(nil), true);
+  assert.equal(set.has(nil), false);
+  assert.equal(set.delete(randomUUID()), false);
+  assert.equal(set.delete('not-a-uuid'), false);
+  for (const id of ids) assert.equal(set.has(id), true);
+});
+
+test('delete in a nearly full 16-slot table, where probe runs wrap around its end', () => {
+  for (let trial = 0; trial < 2000; trial++) {
+    const set = new UuidSet(4); // 16 slots; 9 ids stay below the 60% growth mark
+    const ids = Array.from({ length: 9 }, () => randomUUID());
+    for (const id of ids) set.add(id);
+    const gone = ids.filter(() => Math.random() < 0.4);
+    for (const id of gone) assert.equal(set.delete(id), true);
+    for (const id of ids) assert.equal(set.has(id), !gone.includes(id), `trial ${trial}`);
+  }
+});
