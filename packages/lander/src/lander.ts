@@ -10,13 +10,9 @@ import { createStderrLog, type LanderLog } from './log.ts';
 import { createLanderMetrics } from './metrics.ts';
 import { resolveLanderOptions, type LanderOptions, type LandingWarehouse } from './options.ts';
 import { createLandingQueue } from './landing-queue.ts';
-import { partitionKey, PartitionBuffers, type PartitionBatch } from './partition-buffers.ts';
+import { partitionKey, PartitionBuffers } from './partition-buffers.ts';
 import { PartitionOffsets } from './partition-offsets.ts';
-import { findOpenReservations } from './reland-open.ts';
-import { createReservedLanding } from './reserved-landing.ts';
-import { paddingNeeded } from './reservations.ts';
-import { openSequenceTopic, type SequenceTopic } from './sequence-topic.ts';
-import { watchForStalls } from './stall-watch.ts';
+import { createReservationNumbering } from './reservation-numbering.ts';
 
 export interface LanderDeps {
   warehouse: LandingWarehouse;
@@ -77,32 +73,16 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     warehouse: deps.warehouse, metrics, log, retry: settings.retry, isolateAfterAttempts: settings.isolateAfterAttempts,
     abandon: abandon.signal,
   });
-  const ledger = deps.warehouse.reservations;
-  /** Only when the warehouse numbers by reservation (several landers may share it). */
-  let sequence: SequenceTopic | undefined;
-  const reservationsInFlight = new Set<bigint>();
-  /** A reservation produce failed (it may have been written nonetheless): look for open ones at the next turn of the read loop. */
-  let openReservationsMayExist = false;
-  /** Resolved (and replaced) when open reservations may exist: wakes a read loop waiting for messages. */
-  let poke = Promise.withResolvers<void>();
-  const lookForOpenReservations = () => {
-    openReservationsMayExist = true;
-    poke.resolve();
-    poke = Promise.withResolvers<void>();
-  };
-  let stallWatch: { stop(): void } | undefined;
-  const landReserved = ledger === undefined ? undefined : createReservedLanding({
-    landBatch: landNumbered, sequence: { reserve: (r) => sequence!.reserve(r) }, ledger, log, retry: settings.retry, abandon: abandon.signal,
-    inFlight: reservationsInFlight, onReserveFailed: lookForOpenReservations,
+  /** Numbering by reservation when the warehouse keeps a ledger of them (decision 0006); otherwise batches land as they are. */
+  const numbering = createReservationNumbering({
+    ledger: deps.warehouse.reservations, landNumbered, enqueue: (batch) => landings.enqueue(batch), owns: (key) => owned.has(key),
+    settings, log, abandon: abandon.signal,
   });
-  const landBatch = (batch: PartitionBatch) => (landReserved === undefined ? landNumbered(batch) : landReserved.land(batch));
-  /** Per partition, the offset below which open reservations were landed again: the stream skips those. */
-  const relandedBelow = new Map<string, bigint>();
   const lagMonitor = createLagMonitor({
     consumer: () => consumption?.consumer, topics: [settings.topic, settings.quarantineTopic], metrics, log, intervalMs: settings.lagIntervalMs,
   });
   let consumption: Consumption | undefined;
-  const landings = createLandingQueue({ landBatch, committer: () => consumption?.commit, metrics, log });
+  const landings = createLandingQueue({ landBatch: numbering.landBatch, committer: () => consumption?.commit, metrics, log });
   let owned = new Set<string>();
   const offsets = new PartitionOffsets();
   let rebalanced = false;
@@ -129,9 +109,9 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
       await landEverythingInHand();
     } finally {
       lagMonitor.stop();
-      stallWatch?.stop();
+      numbering.stopWatchingForStalls();
       await consumption?.close().catch((error: unknown) => log.warn({ err: error }, 'leaving the consumer group failed'));
-      await sequence?.close();
+      await numbering.close();
     }
   }
 
@@ -143,10 +123,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     for (;;) {
       if (stopping) return;
       if (rebalanced) await adoptAssignment(current);
-      if (openReservationsMayExist) {
-        openReservationsMayExist = false;
-        await landOpenReservations();
-      }
+      if (numbering.takeLookForOpenRequest()) await numbering.landOpen();
       const deadline = buffers.nextDeadline(settings.maxWaitMs);
       if (deadline !== undefined && Date.now() >= deadline) {
         await landDue();
@@ -165,7 +142,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
         // Handled here so a stream failure while a batch is being landed is not an unhandled rejection.
         next.catch(() => undefined);
       }
-      const wake = backlogWaitsForLanding() ? landings.landed() : ledger === undefined ? undefined : poke.promise;
+      const wake = backlogWaitsForLanding() ? landings.landed() : numbering.wake();
       const result = current.stream.readableLength > 0 ? await next : await firstOf(next, deadline, wake);
       if (result === 'stop') return;
       if (result === 'timeout') continue;
@@ -188,9 +165,8 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     // Fetched before a rebalance gave the partition to another lander: theirs to land now.
     if (!owned.has(key)) return;
     if (!buffers.has(key)) {
-      const start = await offsets.start(current, message.topic, message.partition, message.offset);
-      const relanded = relandedBelow.get(key) ?? 0n;
-      buffers.start(message.topic, message.partition, relanded > start ? relanded : start);
+      const committedStart = await offsets.start(current, message.topic, message.partition, message.offset);
+      buffers.start(message.topic, message.partition, numbering.startOffset(key, committedStart));
     }
     const record: KafkaRecord = {
       topic: message.topic, partition: message.partition, offset: message.offset, timestamp: message.timestamp,
@@ -243,7 +219,7 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     const batch = buffers.take(key, settings.maxBatchEvents, Date.now());
     if (batch === undefined) return;
     // Its reservation is produced while the batch before it is still being inserted.
-    landReserved?.prepare(batch);
+    numbering.prepare(batch);
     await landings.enqueue(batch);
   }
 
@@ -258,49 +234,11 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     owned = new Set(assigned.map(({ topic, partition }) => partitionKey(topic, partition)));
     const dropped = buffers.retainOnly(owned);
     landings.retainOnly(owned);
-    for (const key of relandedBelow.keys()) if (!owned.has(key)) relandedBelow.delete(key);
+    numbering.forgetPartitionsNotIn(owned);
     offsets.reset(current, assigned.filter(({ topic, partition }) => !buffers.has(partitionKey(topic, partition))));
     log.info({ partitions: [...owned].sort(), droppedInHand: dropped }, 'partitions assigned');
     lagMonitor.refresh().catch(() => undefined);
-    if ([...owned].some((key) => !previous.has(key))) await landOpenReservations();
-  }
-
-  /**
-   * Reservations of owned partitions that no lander recorded as landed (their lander died or lost
-   * the partition in between) are landed again, ahead of this lander's own batches; throws (the
-   * stream is read again after a reconnect, which repeats this) when Kafka or the warehouse fails.
-   */
-  async function landOpenReservations(): Promise<void> {
-    if (ledger === undefined || sequence === undefined) return;
-    const open = await findOpenReservations({
-      sequence, ledger, owns: (topic, partition) => owned.has(partitionKey(topic, partition)), inFlight: reservationsInFlight,
-      quarantineTopic: settings.quarantineTopic,
-    });
-    if (open.padding.length > 0) await ledger.record(open.padding);
-    for (const batch of open.batches) {
-      const key = partitionKey(batch.topic, batch.partition);
-      const next = batch.records.at(-1)!.offset + 1n;
-      if (next > (relandedBelow.get(key) ?? 0n)) relandedBelow.set(key, next);
-      log.info({ partition: key, reservation: String(batch.reservation), messages: batch.records.length }, 'landing again a reservation another lander left open');
-      await landings.enqueue(batch);
-    }
-  }
-
-  /**
-   * Before the first batch: the sequence topic exists, and reservation numbers start above every
-   * number the warehouse handed out before (padding reservations, recorded at once).
-   */
-  async function openSequence(): Promise<void> {
-    if (ledger === undefined) return;
-    sequence = await openSequenceTopic({
-      brokers: settings.brokers, clientId: settings.clientId, groupId: settings.groupId, topic: settings.sequenceTopic,
-      replicationFactor: settings.sequenceReplicationFactor, startupTimeoutMs: settings.startupTimeoutMs,
-    });
-    const padding = paddingNeeded(await sequence.end(), await ledger.highestNumber(), ledger.span);
-    const offsets: bigint[] = [];
-    for (let i = 0; i < padding; i++) offsets.push(await sequence.reserve(undefined));
-    await ledger.record(offsets);
-    stallWatch = watchForStalls({ ledger, inFlight: reservationsInFlight, intervalMs: settings.stallCheckMs, onStall: lookForOpenReservations, log });
+    if ([...owned].some((key) => !previous.has(key))) await numbering.landOpen();
   }
 
   /** Replaces the consumer after a failure, with backoff, until it works or the lander stops. */
@@ -368,12 +306,12 @@ export function createLander(options: LanderOptions, deps: LanderDeps): Lander {
     async start() {
       if (running !== undefined) throw new Error('the lander was already started');
       try {
-        await openSequence();
+        await numbering.open();
         consumption = await openConsumption(settings, onRebalance);
       } catch (error) {
         lagMonitor.stop();
-        stallWatch?.stop();
-        await sequence?.close();
+        numbering.stopWatchingForStalls();
+        await numbering.close();
         const reason = error instanceof Error ? error.message : String(error);
         throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', `Kafka is unavailable at ${settings.brokers.join(', ')}: ${reason}`, { cause: error });
       }
