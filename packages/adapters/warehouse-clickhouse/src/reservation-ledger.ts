@@ -31,6 +31,8 @@ export interface ReservationLedger {
   state(): Promise<LedgerState>;
   /** Whether any lander has numbered by reservation here (the watermark then comes from the ledger). */
   inUse(): Promise<boolean>;
+  /** `watermarkOf` the current state, or undefined while no lander numbers by reservation here. */
+  watermark(): Promise<number | undefined>;
 }
 
 /** The lowest offset at or above `floor` that is not in `landed` (any order, duplicates allowed). */
@@ -79,6 +81,12 @@ export function createReservationLedger(db: ClickHouseDatabase, tables: Tables):
     }
   }
 
+  async function inUse(): Promise<boolean> {
+    const [row] = await db.query<{ n: number }>('reservations: in use',
+      `SELECT (SELECT count() FROM ${tables.landedReservationsFloor}) + (SELECT count() FROM ${tables.landedReservations}) AS n`);
+    return Number(row?.n ?? 0) > 0;
+  }
+
   /** Floor first, rows after: a crash in between leaves rows below the floor, which nothing reads. */
   async function compact(): Promise<void> {
     const { lowestUnlanded } = await state();
@@ -105,10 +113,7 @@ export function createReservationLedger(db: ClickHouseDatabase, tables: Tables):
       }
     },
     state,
-    async inUse() {
-      const [row] = await db.query<{ n: number }>('reservations: in use',
-        `SELECT (SELECT count() FROM ${tables.landedReservationsFloor}) + (SELECT count() FROM ${tables.landedReservations}) AS n`);
-      return Number(row?.n ?? 0) > 0;
-    },
+    inUse,
+    watermark: async () => ((await inUse()) ? watermarkOf(await state(), RESERVATION_SPAN) : undefined),
   };
 }

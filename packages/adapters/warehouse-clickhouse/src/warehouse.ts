@@ -7,7 +7,7 @@ import { createClickHouseCurationStore } from './curation-store.ts';
 import { ClickHouseDatabase, type ClickHouseDatabaseOptions, type QueryParams, type Row } from './database.ts';
 import { eventsDedupToken, quarantineDedupToken } from './dedup-token.ts';
 import { migrate } from './migrations.ts';
-import { createReservationLedger, watermarkOf, type ReservationLedger } from './reservation-ledger.ts';
+import { createReservationLedger, type ReservationLedger } from './reservation-ledger.ts';
 import { EVENT_COLUMNS, QUARANTINE_COLUMNS, eventRow, quarantineRow, toStoredEvent, toStoredQuarantine } from './rows.ts';
 import { tablesIn, type Tables } from './tables.ts';
 
@@ -114,9 +114,9 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
       seen.add(key);
       if (!isDuplicate) fresh.push(event);
     }
+    if (options.seqs !== undefined) return appendNumbered(batch, options.seqs, options.dedupToken, stored, duplicate);
     // Sequences advance before the insert and are never handed out twice: an insert that timed
     // out may still have landed, and reusing its numbers would give two events one ingest_seq.
-    if (options.seqs !== undefined) return appendNumbered(batch, options.seqs, options.dedupToken, stored, duplicate);
     const eventRows = fresh.map((e, i) => eventRow(e, lastSeq.events + 1 + i));
     const quarantineRows = batch.quarantine.map((q, i) => quarantineRow(q, lastSeq.quarantine + 1 + i));
     lastSeq.events += eventRows.length;
@@ -194,8 +194,7 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
    * still be joined by a lower-numbered one that a tail would then skip for good.
    */
   async function tailCeiling(order: 'asc' | 'desc' | undefined): Promise<number | undefined> {
-    if (order === 'desc' || !(await reservations.inUse())) return undefined;
-    return watermarkOf(await reservations.state(), reservations.span);
+    return order === 'desc' ? undefined : reservations.watermark();
   }
 
   async function listEvents(query: EventQuery): Promise<StoredEvent[]> {
@@ -233,7 +232,7 @@ function warehouseOn(db: ClickHouseDatabase, tables: Tables, lastSeq: { events: 
     reservations,
     // Landers number by reservation: max(ingest_seq) may belong to a batch stored while an earlier
     // reservation is still being inserted; the ledger's watermark never passes an open one.
-    maxIngestSeq: async () => ((await reservations.inUse()) ? watermarkOf(await reservations.state(), reservations.span) : curation.maxIngestSeq()),
+    maxIngestSeq: async () => (await reservations.watermark()) ?? curation.maxIngestSeq(),
     // In the queue with appends: this process's appends never fall between the count and the delete.
     eraseUser: (request) => serialized(() => curation.eraseUser(request)),
     eraseUsers: (requests) => serialized(() => curation.eraseUsers(requests)),
