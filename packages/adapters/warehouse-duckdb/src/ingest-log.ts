@@ -1,4 +1,4 @@
-import { eventSlices, type IngestedEvent } from '@sluice/core';
+import type { IngestedEvent } from '@sluice/core';
 import type { ScratchBuffer } from './scratch-buffer.ts';
 
 /**
@@ -16,34 +16,25 @@ import type { ScratchBuffer } from './scratch-buffer.ts';
 export const ENTRY_SEPARATOR = 0x1e;
 export const BODY_SEPARATOR = 0x1d;
 
-/** The accepted events of one body, each with its position in the body's `events` array and its seq. */
-export interface StagedBody {
-  json: Uint8Array;
-  entries: Array<{ position: number; event: IngestedEvent; seq: number }>;
-}
-
-type Entry = StagedBody['entries'][number];
-
 /**
- * The meta of one body (decision 0013). `tn`, `src`, `r` (received, epoch ms) and `ip` are the
- * same for every entry of a body; `id` lists the entries' event ids. Every other column is
- * written ONCE as `<key>1` when all entries share its value (typical: one type, user and session
- * per body; no sent_at), else as the list `<key>`. `s` is the seq minus the entry's index (one
- * value when the seqs run on, as they do), and the times are milliseconds before `r`: small
- * integers, which JSON.stringify writes and DuckDB reads faster than 13-digit epochs.
+ * The envelope columns of a body's meta (decision 0013, written by prepared-body.ts): each is
+ * either one value for the whole body (`<key>1`) or a list with one per entry (`<key>`). `s`, the
+ * seq of the body's first entry (`s1`; the seqs run on from it), is added when the record is
+ * made; records of older versions may hold an `s` list instead (seq minus the entry's index).
  */
-const COLUMNS = {
-  s: { type: 'BIGINT', value: (e: Entry, i: number) => e.seq - i },
-  t: { type: 'VARCHAR', value: (e: Entry) => e.event.type },
-  o: { type: 'BIGINT', value: (e: Entry) => e.event.receivedAt - e.event.occurredAt },
-  se: { type: 'BIGINT', value: (e: Entry) => (e.event.sentAt === null ? null : e.event.receivedAt - e.event.sentAt) },
-  ts: { type: 'BIGINT', value: (e: Entry) => e.event.receivedAt - e.event.timestamp },
-  u: { type: 'VARCHAR', value: (e: Entry) => e.event.userId },
-  a: { type: 'VARCHAR', value: (e: Entry) => e.event.anonymousId },
-  ss: { type: 'VARCHAR', value: (e: Entry) => e.event.sessionId },
-  tr: { type: 'VARCHAR', value: (e: Entry) => e.event.traceId },
-  p: { type: 'VARCHAR', value: (e: Entry) => e.event.parentId },
+export const ENVELOPE_COLUMNS = {
+  t: { type: 'VARCHAR', value: (e: IngestedEvent) => e.type },
+  o: { type: 'BIGINT', value: (e: IngestedEvent) => e.receivedAt - e.occurredAt },
+  se: { type: 'BIGINT', value: (e: IngestedEvent) => (e.sentAt === null ? null : e.receivedAt - e.sentAt) },
+  ts: { type: 'BIGINT', value: (e: IngestedEvent) => e.receivedAt - e.timestamp },
+  u: { type: 'VARCHAR', value: (e: IngestedEvent) => e.userId },
+  a: { type: 'VARCHAR', value: (e: IngestedEvent) => e.anonymousId },
+  ss: { type: 'VARCHAR', value: (e: IngestedEvent) => e.sessionId },
+  tr: { type: 'VARCHAR', value: (e: IngestedEvent) => e.traceId },
+  p: { type: 'VARCHAR', value: (e: IngestedEvent) => e.parentId },
 } as const;
+export type EnvelopeColumn = keyof typeof ENVELOPE_COLUMNS;
+const COLUMNS = { s: { type: 'BIGINT' }, ...ENVELOPE_COLUMNS } as const;
 type Column = keyof typeof COLUMNS;
 type BodyMeta = { tn: string; src: string; r: number; ip: string | null; id: string[] } & Record<string, unknown>;
 
@@ -105,57 +96,6 @@ const BODY_SEPARATOR_BYTES = Uint8Array.of(BODY_SEPARATOR);
 const OPEN_BRACKET = Buffer.from('[');
 const COMMA = Buffer.from(',');
 const CLOSE_BRACKET = Buffer.from(']');
-
-/** The `bodies` and `meta` of one staging-log record. */
-export function ingestLogRow(bodies: readonly StagedBody[]): { bodies: Buffer; meta: Buffer; events: number } {
-  const texts = bodies.map(entryTexts);
-  let size = 0;
-  for (const entries of texts) for (const entry of entries) size += entry.length + 1;
-  const out = Buffer.allocUnsafe(Math.max(size - 1, 0));
-  let at = 0;
-  for (const entries of texts) {
-    entries.forEach((entry, k) => {
-      if (at > 0) out[at++] = k === 0 ? BODY_SEPARATOR : ENTRY_SEPARATOR;
-      out.set(entry, at);
-      at += entry.length;
-    });
-  }
-  const events = bodies.reduce((n, body) => n + body.entries.length, 0);
-  return { bodies: out, meta: Buffer.from(JSON.stringify(bodies.map(bodyMeta))), events };
-}
-
-/**
- * The accepted entries' bytes: views into the request body, found by a byte scanner. A body the
- * scanner refuses (a lone UTF-16 surrogate escape, which DuckDB's UTF-8 text cannot hold) has its
- * parsed entries serialised instead, with such characters replaced by U+FFFD.
- */
-function entryTexts(body: StagedBody): Uint8Array[] {
-  const slices = eventSlices(body.json);
-  if (slices && body.entries.every((e) => e.position < slices.starts.length)) {
-    return body.entries.map(({ position: i }) => body.json.subarray(slices.starts[i], slices.ends[i]));
-  }
-  return body.entries.map((e) => Buffer.from(JSON.stringify(wellFormed(e.event.payload))));
-}
-
-function bodyMeta(body: StagedBody): BodyMeta {
-  const { entries } = body;
-  const first = entries[0]!.event;
-  const meta: BodyMeta = { tn: first.tenant, src: first.source, r: first.receivedAt, ip: first.clientIp, id: entries.map((e) => e.event.eventId) };
-  for (const key of Object.keys(COLUMNS) as Column[]) {
-    const valueOf = COLUMNS[key].value;
-    const one = valueOf(entries[0]!, 0);
-    let i = 1;
-    while (i < entries.length && valueOf(entries[i]!, i) === one) i++;
-    if (i === entries.length) {
-      meta[`${key}1`] = one;
-      continue;
-    }
-    const list = new Array<unknown>(entries.length).fill(one, 0, i);
-    for (; i < entries.length; i++) list[i] = valueOf(entries[i]!, i);
-    meta[key] = list;
-  }
-  return meta;
-}
 
 /** A body can be staged as one unit only when its events share what the meta keeps once per body. */
 export function sharesBodyFields(a: IngestedEvent, b: IngestedEvent): boolean {

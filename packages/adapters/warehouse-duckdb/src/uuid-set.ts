@@ -34,6 +34,22 @@ export class UuidSet {
   /** Adds the id; returns false when it was already present. Throws on a malformed UUID. */
   add(uuid: string): boolean {
     if (!this.#parse(uuid)) throw new TypeError(`not a UUID: ${uuid}`);
+    return this.#addParsed();
+  }
+
+  /** Adds the id held as four words at `words[at…at+3]` (see uuidWords); returns false when it was already present. */
+  addWords(words: Uint32Array, at: number): boolean {
+    this.#words.set(words.subarray(at, at + 4));
+    return this.#addParsed();
+  }
+
+  /** Removes the id held as four words at `words[at…at+3]`; returns false when it was not present. */
+  deleteWords(words: Uint32Array, at: number): boolean {
+    this.#words.set(words.subarray(at, at + 4));
+    return this.#deleteParsed();
+  }
+
+  #addParsed(): boolean {
     if (this.#isNil()) {
       const added = !this.#hasNil;
       this.#hasNil = true;
@@ -58,6 +74,10 @@ export class UuidSet {
    */
   delete(uuid: string): boolean {
     if (!this.#parse(uuid)) return false;
+    return this.#deleteParsed();
+  }
+
+  #deleteParsed(): boolean {
     if (this.#isNil()) {
       const removed = this.#hasNil;
       this.#hasNil = false;
@@ -85,31 +105,8 @@ export class UuidSet {
     return true;
   }
 
-  /**
-   * Reads the 32 hex digits (dashes optional, any case) into #words without allocating: this runs
-   * for every ingested event, so no regex, slices or parseInt.
-   */
   #parse(uuid: string): boolean {
-    const dashed = uuid.length === 36;
-    if (!dashed && uuid.length !== 32) return false;
-    const w = this.#words;
-    let word = 0;
-    let digits = 0;
-    for (let i = 0; i < uuid.length; i++) {
-      const c = uuid.charCodeAt(i);
-      if (dashed && (i === 8 || i === 13 || i === 18 || i === 23)) {
-        if (c !== 0x2d) return false;
-        continue;
-      }
-      const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
-      if (v < 0) return false;
-      word = ((word << 4) | v) >>> 0;
-      if (++digits % 8 === 0) {
-        w[digits / 8 - 1] = word;
-        word = 0;
-      }
-    }
-    return true;
+    return uuidWords(uuid, this.#words, 0);
   }
 
   #isNil(): boolean {
@@ -161,4 +158,31 @@ export class UuidSet {
     this.#slots = slots;
     this.#mask = mask;
   }
+}
+
+/**
+ * Reads the 32 hex digits of `uuid` (dashes optional, any case) into `out[at…at+3]`, most
+ * significant word first; false when it is not a UUID. It runs for every ingested event, so it
+ * allocates nothing: no regex, slices or parseInt.
+ */
+export function uuidWords(uuid: string, out: Uint32Array, at: number): boolean {
+  const dashed = uuid.length === 36;
+  if (!dashed && uuid.length !== 32) return false;
+  let word = 0;
+  let digits = 0;
+  for (let i = 0; i < uuid.length; i++) {
+    const c = uuid.charCodeAt(i);
+    if (dashed && (i === 8 || i === 13 || i === 18 || i === 23)) {
+      if (c !== 0x2d) return false;
+      continue;
+    }
+    const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
+    if (v < 0) return false;
+    word = ((word << 4) | v) >>> 0;
+    if (++digits % 8 === 0) {
+      out[at + digits / 8 - 1] = word;
+      word = 0;
+    }
+  }
+  return true;
 }

@@ -2,14 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  SluiceError, type AppendBatch, type AppendOutcome, type CurationStore, type EventQuery, type IngestedEvent, type QuarantineQuery,
-  type ReceivedBody, type StoredEvent, type StoredQuarantinedEvent, type Warehouse,
+  SluiceError, type AppendBatch, type AppendOutcome, type CurationStore, type EventQuery, type IngestedEvent, type PreparedBody,
+  type QuarantinedEvent, type QuarantineQuery, type ReceivedBody, type StoredEvent, type StoredQuarantinedEvent, type Warehouse,
 } from '@sluice/core';
 import { createDuckDbCurationStore } from './curation-store.ts';
 import { DuckDbDatabase, type Params, type Row } from './database.ts';
 import { eventRow, INSERT_EVENTS, INSERT_QUARANTINE, quarantineRow } from './event-insert.ts';
 import { EVENT_COLUMNS, toStoredEvent } from './event-rows.ts';
-import { ingestLogRow, sharesBodyFields, type StagedBody } from './ingest-log.ts';
+import { sharesBodyFields } from './ingest-log.ts';
+import { prepareBody, preparedRecord, withoutEntries } from './prepared-body.ts';
 import { backstopBytes, createCheckpointPolicy, parseByteSize } from './checkpoints.ts';
 import { materializeLegacyIngestLog } from './legacy-ingest-log.ts';
 import { createMaterializer } from './materializer.ts';
@@ -56,7 +57,7 @@ export interface MaterializationStatus {
   busyMs: number;
 }
 
-export type DuckDbWarehouse = Warehouse & CurationStore & { materialization(): MaterializationStatus };
+export type DuckDbWarehouse = Warehouse & Required<Pick<Warehouse, 'appendPrepared'>> & CurationStore & { materialization(): MaterializationStatus };
 
 export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Promise<DuckDbWarehouse> {
   const checkpointBytes = parseByteSize(options.checkpointThreshold ?? '64MB');
@@ -97,8 +98,8 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
    * Appends run one at a time, in call order: the id index and the sequences are read before the
    * writes and advanced after them.
    */
-  function append(batch: AppendBatch): Promise<AppendOutcome> {
-    const result = appending.then(() => appendNow(batch));
+  function serially<T>(run: () => Promise<T>): Promise<T> {
+    const result = appending.then(run);
     appending = result.catch(() => undefined);
     return result;
   }
@@ -107,53 +108,84 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     const storedIds = await loadStoredIds();
     const duplicate = claimIds(batch.events, storedIds);
     if (!duplicate.includes(false) && batch.quarantine.length === 0) return { duplicate };
-    // The fresh ids went into the index above; those not yet durable when this append fails are
-    // taken out again, so that the client's retry is stored instead of counted as a duplicate.
-    let pending: readonly IngestedEvent[] = batch.events.filter((_, i) => !duplicate[i]);
-    try {
-      // Fresh events get their ingest_seq now, in order. Those that came with their request body are
-      // staged as the client's bytes; the others are inserted into `events` directly.
-      const stagedBodies: StagedBody[] = [];
-      const directEvents: IngestedEvent[] = [];
-      const directRows: Array<Record<string, unknown>> = [];
-      let seq = lastEventSeq;
-      let index = 0;
-      for (const body of bodiesOf(batch)) {
-        const entries: StagedBody['entries'] = [];
-        let stageable = body.json !== null;
-        for (let k = 0; k < body.positions.length; k++, index++) {
-          if (duplicate[index]) continue;
-          const event = batch.events[index]!;
-          entries.push({ position: body.positions[k]!, event, seq: ++seq });
-          if (stageable && !sharesBodyFields(entries[0]!.event, event)) stageable = false;
-        }
-        if (body.json !== null && stageable) {
-          if (entries.length > 0) stagedBodies.push({ json: body.json, entries });
-        } else {
-          for (const e of entries) {
-            directEvents.push(e.event);
-            directRows.push(eventRow(e.event, e.seq, e.event.payload));
-          }
-        }
+    // Fresh events that came with their request body are staged as the client's bytes; the others
+    // are inserted into `events` directly.
+    const prepared: PreparedBody[] = [];
+    const staged: IngestedEvent[] = [];
+    const direct: IngestedEvent[] = [];
+    let index = 0;
+    for (const body of bodiesOf(batch)) {
+      const entries: Array<{ position: number; event: IngestedEvent }> = [];
+      let stageable = body.json !== null;
+      for (let k = 0; k < body.positions.length; k++, index++) {
+        if (duplicate[index]) continue;
+        const event = batch.events[index]!;
+        entries.push({ position: body.positions[k]!, event });
+        if (stageable && !sharesBodyFields(entries[0]!.event, event)) stageable = false;
       }
-      const stagedEvents = stagedBodies.reduce((n, b) => n + b.entries.length, 0);
+      if (body.json !== null && stageable) {
+        if (entries.length > 0) prepared.push(prepareBody(body.json, entries));
+        for (const e of entries) staged.push(e.event);
+      } else {
+        for (const e of entries) direct.push(e.event);
+      }
+    }
+    const release = (events: readonly IngestedEvent[]) => () => {
+      for (const event of events) storedIds.get(idsKey(event.tenant, event.source))?.delete(event.eventId);
+    };
+    await write(prepared, direct, batch.quarantine, { staged: release(staged), direct: release(direct) });
+    return { duplicate };
+  }
+
+  /** Bodies a preparer built (prepared-body.ts, on the ingest service's preparation thread): their ids are claimed as words. */
+  async function appendPreparedNow(bodies: readonly PreparedBody[], quarantine: readonly QuarantinedEvent[]): Promise<AppendOutcome> {
+    const storedIds = await loadStoredIds();
+    const duplicate: boolean[] = [];
+    const fresh: Array<{ body: PreparedBody; ids: UuidSet }> = [];
+    for (const body of bodies) {
+      const ids = idsOf(storedIds, body.tenant, body.source);
+      const drop = new Array<boolean>(body.count);
+      for (let i = 0; i < body.count; i++) duplicate.push((drop[i] = !ids.addWords(body.ids, i * 4)));
+      const kept = withoutEntries(body, drop);
+      if (kept) fresh.push({ body: kept, ids });
+    }
+    if (fresh.length === 0 && quarantine.length === 0) return { duplicate };
+    const releaseStaged = () => {
+      for (const { body, ids } of fresh) for (let i = 0; i < body.count; i++) ids.deleteWords(body.ids, i * 4);
+    };
+    await write(fresh.map((f) => f.body), [], quarantine, { staged: releaseStaged, direct: () => {} });
+    return { duplicate };
+  }
+
+  /**
+   * Writes fresh events whose ids are claimed in the index: prepared bodies into the staging log
+   * (one write and one fdatasync), events without a body and quarantined ones into DuckDB. The
+   * claims of whatever did not become durable are released when this fails, so that the client's
+   * retry is stored instead of counted as a duplicate.
+   */
+  async function write(prepared: readonly PreparedBody[], direct: readonly IngestedEvent[], quarantine: readonly QuarantinedEvent[],
+    release: { staged: () => void; direct: () => void }): Promise<void> {
+    let stagedDurable = false;
+    try {
+      const stagedEvents = prepared.reduce((n, b) => n + b.count, 0);
       const pendingEvents = materializer.pendingEvents();
       if (stagedEvents > 0 && pendingEvents > 0 && pendingEvents + stagedEvents > maxPendingEvents) {
         throw new SluiceError('SLUICE_ERR_QUEUE_FULL', 'events acknowledged earlier are still being materialised; retry later',
           { details: { pending_events: pendingEvents } });
       }
-
       if (stagedEvents > 0) {
-        // One write and one fdatasync; from here on these events are durable. The sequence moves
-        // past every number handed out above even if the DuckDB part below fails: none is reused.
-        const row = ingestLogRow(stagedBodies);
+        // From here on these events are durable; the sequence moves past them even if the DuckDB
+        // part below fails.
+        const row = preparedRecord(prepared, lastEventSeq + 1);
         const record = await log.append(row.events, row.bodies, row.meta);
-        lastEventSeq = seq;
-        pending = directEvents;
+        lastEventSeq += row.events;
+        stagedDurable = true;
         materializer.staged(record);
       }
 
-      const quarantineRows = batch.quarantine.map((q, i) => quarantineRow(q, lastQuarantineSeq + 1 + i));
+      let seq = lastEventSeq;
+      const directRows = direct.map((event) => eventRow(event, ++seq, event.payload));
+      const quarantineRows = quarantine.map((q, i) => quarantineRow(q, lastQuarantineSeq + 1 + i));
       const writes: Array<[string, Params]> = [];
       let bytes = 0;
       for (const [sql, rows] of [[INSERT_EVENTS, directRows], [INSERT_QUARANTINE, quarantineRows]] as const) {
@@ -168,16 +200,15 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
         await db.transaction(async () => {
           for (const [sql, params] of writes) await db.run(sql, params);
         }, { implicit: writes.length === 1 });
-        // Only a committed batch advances the sequences and keeps its ids in the index.
+        // Only a committed batch advances the sequences.
         lastEventSeq = seq;
         lastQuarantineSeq += quarantineRows.length;
-        pending = [];
         checkpoints.wrote(bytes);
         checkpoints.maybeCheckpoint(materializer.pendingEvents() === 0);
       }
-      return { duplicate };
     } catch (error) {
-      for (const event of pending) storedIds.get(idsKey(event.tenant, event.source))?.delete(event.eventId);
+      if (!stagedDurable) release.staged();
+      release.direct();
       throw error;
     }
   }
@@ -220,7 +251,8 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
   return {
     kind: 'duckdb',
     ...createDuckDbCurationStore(db, { beforeRead: () => materializer.catchUp() }),
-    append,
+    append: (batch) => serially(() => appendNow(batch)),
+    appendPrepared: (bodies, quarantine) => serially(() => appendPreparedNow(bodies, quarantine)),
     listEvents,
     listQuarantine,
     ping: async () => {

@@ -5,12 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { blobValue, DuckDBInstance } from '@duckdb/node-api';
-import { ingestLogRow } from '../src/ingest-log.ts';
 import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
 import { openStagingLog } from '../src/staging-log.ts';
 import { encodeRecord } from '../src/staging-record.ts';
 import { segmentPath } from '../src/staging-recovery.ts';
-import { legacyMeta } from './helpers/legacy-meta.ts';
+import { legacyMeta, stagedRecord } from './helpers/legacy-meta.ts';
 import { stagedBatch } from './helpers/staged-batches.ts';
 
 /** The materialiser never runs on its own: records stay in the staging log until a read or the next open. */
@@ -139,7 +138,7 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
     await (await createDuckDbWarehouse({ path })).close();
     const batch = stagedBatch(4, { skip: [2] });
     const staged = [{ json: batch.bodies![0]!.json!, entries: batch.events.map((event, i) => ({ position: batch.bodies![0]!.positions[i]!, event, seq: i + 1 })) }];
-    const row = ingestLogRow(staged);
+    const row = stagedRecord(staged);
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
     await connection.run('INSERT INTO ingest_log (log_seq, events, bodies, meta, format) VALUES (1, $1, $2, $3, 2)', [row.events, blobValue(row.bodies), legacyMeta(staged)]);
@@ -163,7 +162,7 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
     const staged = batches.map((batch) => ({
       json: batch.bodies![0]!.json!, entries: batch.events.map((event, i) => ({ position: batch.bodies![0]!.positions[i]!, event, seq: ++seq })),
     }));
-    const row = ingestLogRow(staged);
+    const row = stagedRecord(staged);
     const { chunks } = encodeRecord({ version: 1, seq: 1, events: row.events, bodies: row.bodies, meta: Buffer.from(legacyMeta(staged)) });
     await mkdir(logDir, { recursive: true });
     await writeFile(segmentPath(logDir, 1), Buffer.concat(chunks));

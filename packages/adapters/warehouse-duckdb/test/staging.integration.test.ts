@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { eventsOfRecord, ingestLogRow } from '../src/ingest-log.ts';
+import { eventsOfRecord } from '../src/ingest-log.ts';
+import { stagedRecord } from './helpers/legacy-meta.ts';
 import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
 import { stagedBatch } from './helpers/staged-batches.ts';
 
@@ -66,11 +67,11 @@ describe('DuckDB staging log (acknowledged bodies, materialised later)', () => {
     } finally {
       await warehouse.close();
     }
-    // The JS reader (the fallback for a record DuckDB refuses), with seqs that do not run on.
-    const seqs = [5, 6, 9, 12, 13, 14, 15];
+    // The JS reader (the fallback for a record DuckDB refuses).
+    const seqs = [5, 6, 7, 8, 9, 10, 11];
     let k = 0;
     const staged = batch.bodies.map((body) => ({ json: body.json!, entries: body.positions.map((position) => ({ position, event: batch.events[k]!, seq: seqs[k++]! })) }));
-    const row = ingestLogRow(staged);
+    const row = stagedRecord(staged);
     assert.deepEqual(eventsOfRecord(row.bodies, row.meta), batch.events.map(({ payload, ...event }, i) => ({ seq: seqs[i], payload, event })));
   }));
 

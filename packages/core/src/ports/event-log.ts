@@ -1,4 +1,5 @@
-import type { AppendBatch, AppendOutcome } from './warehouse.ts';
+import type { QuarantinedEvent } from '../events.ts';
+import type { AppendBatch, AppendOutcome, PreparedBody } from './warehouse.ts';
 
 /**
  * The EventLog port: where ingest hands accepted (and quarantined) events. `append` resolves only
@@ -8,6 +9,11 @@ import type { AppendBatch, AppendOutcome } from './warehouse.ts';
 export interface EventLog {
   readonly kind: string;
   append(batch: AppendBatch): Promise<AppendOutcome>;
+  /**
+   * Present when the log's store takes prepared bodies (Warehouse.appendPrepared): one request's
+   * body, or none when all of its events were rejected, and its quarantined events.
+   */
+  appendPrepared?(body: PreparedBody | null, quarantine: readonly QuarantinedEvent[]): Promise<AppendOutcome>;
   /** Events accepted by `append` and not yet durable. */
   queuedEvents(): number;
   /** Stops accepting, flushes what is queued, then releases resources. */

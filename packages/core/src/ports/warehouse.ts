@@ -23,6 +23,27 @@ export interface ReceivedBody {
   positions: readonly number[];
 }
 
+/**
+ * The accepted events of one request, already in a store's own staging form: what a store that
+ * offers `appendPrepared` builds from a validated body (its preparer runs on the ingest service's
+ * preparation thread, so the ingest thread neither parses nor re-encodes the events;
+ * docs/decisions/0020). Everything but the envelope is plain bytes, cheap to move between threads.
+ */
+export interface PreparedBody {
+  tenant: string;
+  source: string;
+  /** Accepted entries (at least one). */
+  count: number;
+  /** Each entry's event_id as 128 bits: four 32-bit words, most significant first. */
+  ids: Uint32Array;
+  /** Each entry's payload as JSON text (UTF-8), 0x1E between entries. */
+  entries: Uint8Array;
+  /** Where each entry ends in `entries` (exclusive). */
+  entryEnds: Uint32Array;
+  /** The rest of each entry's envelope, in the form the store that built it reads. */
+  envelope: string;
+}
+
 export interface AppendOutcome {
   /** Per entry of `events`: true when (source, eventId) was already stored, or repeated earlier in the batch. */
   duplicate: readonly boolean[];
@@ -139,6 +160,11 @@ export interface CurationStore {
 export interface Warehouse {
   readonly kind: string;
   append(batch: AppendBatch): Promise<AppendOutcome>;
+  /**
+   * Optional, with the same guarantees as `append`: stores prepared bodies (built by this store's
+   * preparer) and quarantined events. `duplicate` lists the bodies' entries in order.
+   */
+  appendPrepared?(bodies: readonly PreparedBody[], quarantine: readonly QuarantinedEvent[]): Promise<AppendOutcome>;
   listEvents(query: EventQuery): Promise<StoredEvent[]>;
   listQuarantine(query: QuarantineQuery): Promise<StoredQuarantinedEvent[]>;
   /** Resolves when the store answers a trivial query. */
