@@ -83,6 +83,11 @@ export const configSchema = z.object({
     /** Corrected timestamps further than this in the future are clamped to received_at. */
     maxFutureSkewMs: z.coerce.number().int().min(0).default(5 * 60_000),
     storeClientIp: boolFromString.default(false),
+    /**
+     * Parse, validate and prepare /v1/batch bodies on a thread of their own when the store takes
+     * prepared bodies (embedded DuckDB; docs/decisions/0020). Off: the ingest thread does it.
+     */
+    preparationThread: boolFromString.default(true),
     /** Origins allowed to call the capture endpoints from a browser (CORS); '*' = any. */
     corsOrigins: stringList.default(['*']),
   }).prefault({}),
@@ -164,6 +169,7 @@ export const envVariables = {
   SLUICE_RATE_LIMIT_BURST: ['ingest', 'rateLimitBurst'],
   SLUICE_MAX_FUTURE_SKEW_MS: ['ingest', 'maxFutureSkewMs'],
   SLUICE_STORE_CLIENT_IP: ['ingest', 'storeClientIp'],
+  SLUICE_PREPARATION_THREAD: ['ingest', 'preparationThread'],
   SLUICE_CORS_ORIGINS: ['ingest', 'corsOrigins'],
   SLUICE_PSEUDONYM_KEY: ['curation', 'pseudonymKey'],
   SLUICE_EXPORT_SHARD_TARGET_BYTES: ['export', 'shardTargetBytes'],

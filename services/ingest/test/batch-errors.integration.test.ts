@@ -86,6 +86,7 @@ describe('storage failures are 503, never a silent 200', () => {
       wrapWarehouse: (w) => ({
         ...w,
         append: (batch) => failing ? w.close().then(() => w.append(batch)) : w.append(batch),
+        appendPrepared: (bodies, quarantine) => failing ? w.close().then(() => w.appendPrepared(bodies, quarantine)) : w.appendPrepared(bodies, quarantine),
       }),
     });
     try {
@@ -106,7 +107,11 @@ describe('storage failures are 503, never a silent 200', () => {
     const gate = new Promise<void>((resolve) => { release = resolve; });
     const t = await createTestApp({
       config: testConfig({ groupCommit: { maxQueuedEvents: 3 } }),
-      wrapWarehouse: (w) => ({ ...w, append: async (batch) => { await gate; return w.append(batch); } }),
+      wrapWarehouse: (w) => ({
+        ...w,
+        append: async (batch) => { await gate; return w.append(batch); },
+        appendPrepared: async (bodies, quarantine) => { await gate; return w.appendPrepared(bodies, quarantine); },
+      }),
     });
     try {
       const first = postBatch(t.app, { events: [exampleEvent('track'), exampleEvent('track')] });

@@ -56,7 +56,7 @@ export interface TestApp {
 export async function createTestApp(options: {
   config?: Config;
   dir?: string;
-  wrapWarehouse?: (warehouse: Warehouse) => Warehouse;
+  wrapWarehouse?: (warehouse: DuckDbWarehouse) => Warehouse;
   /** Serve the snapshot API from a local blob store under the temp directory. */
   withBlobStore?: boolean;
   warehouseOptions?: Omit<DuckDbWarehouseOptions, 'path'>;

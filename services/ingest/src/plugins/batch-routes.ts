@@ -1,9 +1,10 @@
 import { SluiceError, type Config, type EventLog } from '@sluice/core';
 import type { EventValidator, JsonSchema } from '@sluice/schemas';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isRfc3339DateTime } from '@sluice/schemas';
 import type { WriteKeyAuthenticator, WriteKeyIdentity } from '../authenticate-write-key.ts';
-import { assertEventCount, createEventIngestion } from '../ingest-events.ts';
+import { answerIngest, createEventIngestion } from '../ingest-events.ts';
+import { startPreparationThread } from '../prepare/preparation-thread.ts';
+import { readBatch } from '../read-batch.ts';
 import type { IngestMetrics } from '../metrics.ts';
 import { unambiguousEventsBody } from '../received-body.ts';
 import { bearerToken } from '../write-keys.ts';
@@ -70,28 +71,32 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
     request.writeKey = options.authenticateWriteKey(key);
   });
 
+  // The embedded store takes bodies prepared on a thread of their own (docs/decisions/0020).
+  const appendPrepared = options.eventLog.appendPrepared?.bind(options.eventLog);
+  const preparation = config.ingest.preparationThread && appendPrepared
+    ? await startPreparationThread({ maxEventsPerBatch: config.ingest.maxEventsPerBatch, maxFutureSkewMs: config.ingest.maxFutureSkewMs })
+    : null;
+  if (preparation) app.addHook('onClose', () => preparation.close());
+
   async function ingestBatch(request: FastifyRequest) {
     const writeKey = request.writeKey!;
     const receivedAt = Date.now();
-    const body = request.body as { events?: unknown; sent_at?: unknown } | null;
-    if (typeof body !== 'object' || body === null || Array.isArray(body) || !Array.isArray(body.events)) {
-      throw new SluiceError('SLUICE_ERR_BATCH_INVALID');
+    const clientIp = config.ingest.storeClientIp ? request.ip : null;
+    if (preparation && appendPrepared) {
+      const json = request.body as Buffer;
+      request.body = undefined;
+      const prepared = await preparation.prepare(json, { tenant: writeKey.tenant, source: writeKey.source, receivedAt, clientIp });
+      const { body, quarantine, ...answer } = prepared;
+      return answerIngest({ appended: appendPrepared(body, quarantine), ...answer }, writeKey.source, options.metrics);
     }
-    assertEventCount(body.events.length, config.ingest.maxEventsPerBatch);
-    if (body.sent_at !== undefined && !(typeof body.sent_at === 'string' && isRfc3339DateTime(body.sent_at))) {
-      throw new SluiceError('SLUICE_ERR_BATCH_INVALID', 'sent_at must be an RFC 3339 date-time');
-    }
+    const batch = readBatch(request.body, config.ingest.maxEventsPerBatch);
     const json = request.jsonBytes;
     // The request lives until its answer: it no longer holds the parsed body once it is handed
     // over (see handOver in ingest-events.ts).
     request.body = undefined;
     request.jsonBytes = undefined;
-    return ingestEvents(body.events, {
-      writeKey,
-      receivedAt,
-      batchSentAt: typeof body.sent_at === 'string' ? Date.parse(body.sent_at) : null,
-      clientIp: config.ingest.storeClientIp ? request.ip : null,
-      body: json ? unambiguousEventsBody(json) : null,
+    return ingestEvents(batch.events, {
+      writeKey, receivedAt, batchSentAt: batch.sentAt, clientIp, body: json ? unambiguousEventsBody(json) : null,
     });
   }
 
@@ -111,6 +116,7 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
   app.post('/v1/batch', {
     schema: schema('Send a batch of events', 'JSON body, optionally gzip. Auth: `Authorization: Bearer <write key>`.', { security: [{ writeKey: [] }] }),
     validatorCompiler: noBodyValidation,
+    config: { rawJson: preparation !== null },
     preValidation: async (request) => requireMediaType(request, ['application/json']),
   }, ingestBatch);
 
@@ -119,6 +125,7 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
       querystring: { type: 'object', properties: { key: { type: 'string', description: 'Write key' } }, required: ['key'] },
     }),
     validatorCompiler: noBodyValidation,
+    config: { rawJson: preparation !== null },
     preValidation: async (request) => requireMediaType(request, ['text/plain', 'application/json']),
   }, ingestBatch);
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { findJsonErrorPosition } from '../json-error-position.ts';
+import { parseJsonBody } from '../parse-json-body.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -11,6 +11,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The JSON body's bytes (decompressed), kept so the event log can store them as received. */
     jsonBytes?: Buffer | undefined;
+  }
+  interface FastifyContextConfig {
+    /** The route gets its JSON body as decompressed bytes (a Buffer), unparsed. */
+    rawJson?: boolean;
   }
 }
 
@@ -20,14 +24,17 @@ declare module 'fastify' {
  * parsed the same way because navigator.sendBeacon cannot set a JSON content type without a CORS
  * preflight; routes decide which media types they take. Protobuf bodies (OTLP) get the same gzip
  * handling and cap and reach the route as a Buffer: only the route knows the message type.
- * JSON bodies also stay on the request as bytes (`request.jsonBytes`).
+ * JSON bodies also stay on the request as bytes (`request.jsonBytes`), or reach routes that ask
+ * for it (`config: { rawJson: true }`) only as bytes.
  */
 export const bodyParserPlugin = fp(async (app: FastifyInstance, options: { maxBodyBytes: number }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer', bodyLimit: options.maxBodyBytes },
     async (request: FastifyRequest, body: Buffer) => {
       const json = await decode(request, body, options.maxBodyBytes, 'SLUICE_ERR_MALFORMED_JSON');
-      const parsed = parseJson(json);
+      // Routes that parse on another thread (config.rawJson) take the bytes as they are.
+      if (request.routeOptions.config.rawJson === true) return json;
+      const parsed = parseJsonBody(json);
       request.jsonBytes = json;
       return parsed;
     });
@@ -48,16 +55,5 @@ async function decode(request: FastifyRequest, body: Buffer, maxBodyBytes: numbe
       throw new SluiceError('SLUICE_ERR_PAYLOAD_TOO_LARGE', `decompressed body exceeds ${maxBodyBytes} bytes`);
     }
     throw new SluiceError(malformed, `body is not valid gzip: ${(error as Error).message}`);
-  }
-}
-
-function parseJson(body: Buffer): unknown {
-  const text = body.toString('utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const position = findJsonErrorPosition(text);
-    throw new SluiceError('SLUICE_ERR_MALFORMED_JSON', `malformed JSON: ${(error as Error).message}`,
-      position < 0 ? undefined : { details: { position } });
   }
 }
