@@ -1,4 +1,4 @@
-import { eventSlices, type IngestedEvent, type PreparedBody } from '@sluice/core';
+import { eventSlices, type EventSlices, type IngestedEvent, type PreparedBody } from '@sluice/core';
 import { BODY_SEPARATOR, ENVELOPE_COLUMNS, ENTRY_SEPARATOR, wellFormed, type EnvelopeColumn } from './ingest-log.ts';
 import { uuidWords } from './uuid-set.ts';
 
@@ -13,20 +13,12 @@ import { uuidWords } from './uuid-set.ts';
  * client IP, as the events of one request do.
  */
 export function prepareBody(json: Uint8Array | null, accepted: ReadonlyArray<{ position: number; event: IngestedEvent }>): PreparedBody {
-  const texts = entryTexts(json, accepted);
-  let size = 0;
-  for (const text of texts) size += text.length + 1;
-  // Fresh memory of its own (not Buffer's shared pool), so the bytes can be moved to another thread.
-  const entries = new Uint8Array(Math.max(size - 1, 0));
-  const entryEnds = new Uint32Array(texts.length);
+  const slices = json === null ? null : eventSlices(json);
+  const { entries, entryEnds } = json !== null && slices && accepted.every((e) => e.position < slices.starts.length)
+    ? entriesFromBody(json, slices, accepted)
+    : joinEntries(accepted.map((e) => Buffer.from(JSON.stringify(wellFormed(e.event.payload)))));
   const ids = new Uint32Array(accepted.length * 4);
-  let at = 0;
-  texts.forEach((text, i) => {
-    if (i > 0) entries[at++] = ENTRY_SEPARATOR;
-    entries.set(text, at);
-    at += text.length;
-    entryEnds[i] = at;
-    const { eventId } = accepted[i]!.event;
+  accepted.forEach(({ event: { eventId } }, i) => {
     if (!uuidWords(eventId, ids, i * 4)) throw new TypeError(`not a UUID: ${eventId}`);
   });
   const first = accepted[0]!.event;
@@ -62,18 +54,9 @@ export function withoutEntries(body: PreparedBody, drop: readonly boolean[]): Pr
   for (let i = 0; i < body.count; i++) if (!drop[i]) keep.push(i);
   if (keep.length === body.count) return body;
   if (keep.length === 0) return null;
-  const parts = keep.map((i) => body.entries.subarray(i === 0 ? 0 : body.entryEnds[i - 1]! + 1, body.entryEnds[i]));
-  const entries = new Uint8Array(parts.reduce((n, part) => n + part.length + 1, -1));
-  const entryEnds = new Uint32Array(keep.length);
+  const { entries, entryEnds } = joinEntries(keep.map((i) => body.entries.subarray(i === 0 ? 0 : body.entryEnds[i - 1]! + 1, body.entryEnds[i])));
   const ids = new Uint32Array(keep.length * 4);
-  let at = 0;
-  parts.forEach((part, k) => {
-    if (k > 0) entries[at++] = ENTRY_SEPARATOR;
-    entries.set(part, at);
-    at += part.length;
-    entryEnds[k] = at;
-    ids.set(body.ids.subarray(keep[k]! * 4, keep[k]! * 4 + 4), k * 4);
-  });
+  keep.forEach((i, k) => ids.set(body.ids.subarray(i * 4, i * 4 + 4), k * 4));
   // Lists in the envelope hold one value per entry; single values (`<key>1`) hold for all of them.
   const envelope = JSON.parse(body.envelope) as Record<string, unknown>;
   for (const [key, value] of Object.entries(envelope)) {
@@ -83,16 +66,48 @@ export function withoutEntries(body: PreparedBody, drop: readonly boolean[]): Pr
 }
 
 /**
- * The accepted entries' bytes: views into the request body, found by a byte scanner. A body the
- * scanner refuses (a lone UTF-16 surrogate escape, which DuckDB's UTF-8 text cannot hold), or no
- * body at all, has its parsed entries serialised instead, with such characters replaced by U+FFFD.
+ * The accepted entries copied out of the request body, where the byte scanner found them. Entries
+ * next to each other with only their comma between (compact JSON, what the SDKs send) are copied
+ * as one piece, the commas then overwritten with the separator: one copy per run instead of one
+ * per entry.
  */
-function entryTexts(json: Uint8Array | null, accepted: ReadonlyArray<{ position: number; event: IngestedEvent }>): Uint8Array[] {
-  const slices = json === null ? null : eventSlices(json);
-  if (json !== null && slices && accepted.every((e) => e.position < slices.starts.length)) {
-    return accepted.map(({ position: i }) => json.subarray(slices.starts[i], slices.ends[i]));
+function entriesFromBody(json: Uint8Array, slices: EventSlices, accepted: ReadonlyArray<{ position: number }>): { entries: Uint8Array; entryEnds: Uint32Array } {
+  const { starts, ends } = slices;
+  let size = -1;
+  for (const { position } of accepted) size += ends[position]! - starts[position]! + 1;
+  // Fresh memory of its own (not Buffer's shared pool), so the bytes can be moved to another thread.
+  const entries = new Uint8Array(Math.max(size, 0));
+  const entryEnds = new Uint32Array(accepted.length);
+  let at = 0;
+  for (let k = 0; k < accepted.length;) {
+    let r = k + 1;
+    while (r < accepted.length && accepted[r]!.position === accepted[r - 1]!.position + 1 && starts[accepted[r]!.position] === ends[accepted[r - 1]!.position]! + 1) r++;
+    if (k > 0) entries[at++] = ENTRY_SEPARATOR;
+    const start = starts[accepted[k]!.position]!;
+    const end = ends[accepted[r - 1]!.position]!;
+    entries.set(json.subarray(start, end), at);
+    for (let i = k; i < r; i++) {
+      entryEnds[i] = at + ends[accepted[i]!.position]! - start;
+      if (i < r - 1) entries[entryEnds[i]!] = ENTRY_SEPARATOR;
+    }
+    at += end - start;
+    k = r;
   }
-  return accepted.map((e) => Buffer.from(JSON.stringify(wellFormed(e.event.payload))));
+  return { entries, entryEnds };
+}
+
+/** Entries' texts joined with the separator (the path for bodies the scanner refuses, or none: lone surrogates made U+FFFD). */
+function joinEntries(texts: readonly Uint8Array[]): { entries: Uint8Array; entryEnds: Uint32Array } {
+  const entries = new Uint8Array(Math.max(texts.reduce((n, text) => n + text.length + 1, -1), 0));
+  const entryEnds = new Uint32Array(texts.length);
+  let at = 0;
+  texts.forEach((text, i) => {
+    if (i > 0) entries[at++] = ENTRY_SEPARATOR;
+    entries.set(text, at);
+    at += text.length;
+    entryEnds[i] = at;
+  });
+  return { entries, entryEnds };
 }
 
 /**

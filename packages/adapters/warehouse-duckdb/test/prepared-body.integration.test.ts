@@ -28,15 +28,26 @@ function prepared(batch: AppendBatch): PreparedBody {
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 
+/** The body's entries as texts, after checking that entryEnds marks where each one ends. */
+function entryTexts(body: PreparedBody): string[] {
+  const entries = text(body.entries).split(String.fromCharCode(ENTRY_SEPARATOR));
+  let end = -1;
+  entries.forEach((entry, i) => {
+    end += Buffer.byteLength(entry) + 1;
+    assert.equal(body.entryEnds[i], end, `entry ${i} ends at ${end}`);
+  });
+  assert.equal(entries.length, body.count);
+  return entries;
+}
+
 describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
   test('prepareBody copies the accepted entries out of the body as sent, with their ids as words and where each ends', () => {
     const batch = stagedBatch(4, { skip: [1], extra: { note: 'é ✓ "quoted"' } });
     const body = prepared(batch);
     assert.equal(body.count, 3);
-    assert.deepEqual(body.entries.length, body.entryEnds.at(-1));
     const json = text(batch.bodies![0]!.json!);
     // Each entry is the exact text of its event in the request, not a re-serialisation.
-    const entries = text(body.entries).split(String.fromCharCode(ENTRY_SEPARATOR));
+    const entries = entryTexts(body);
     entries.forEach((entry, i) => {
       assert.ok(json.includes(entry));
       assert.deepEqual(JSON.parse(entry), batch.events[i]!.payload);
@@ -46,11 +57,17 @@ describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
     assert.equal(hex, batch.events[0]!.eventId.replaceAll('-', ''));
   });
 
+  test('entries of a pretty-printed body, with rejected ones between them, are copied one by one and end where they should', () => {
+    const batch = stagedBatch(5, { skip: [0, 2] });
+    const pretty = Buffer.from(JSON.stringify(JSON.parse(Buffer.from(batch.bodies![0]!.json!).toString('utf8')), null, 2));
+    const body = prepareBody(pretty, batch.events.map((event, i) => ({ position: batch.bodies![0]!.positions[i]!, event })));
+    assert.deepEqual(entryTexts(body).map((e) => JSON.parse(e) as unknown), batch.events.map((e) => e.payload));
+  });
+
   test('without a body (or one the scanner refuses) the parsed entries are serialised, lone surrogates made well-formed', () => {
     const batch = stagedBatch(2, { extra: { broken: 'a\uD800b' } });
     const body = prepareBody(null, batch.events.map((event, i) => ({ position: i, event })));
-    const entries = text(body.entries).split(String.fromCharCode(ENTRY_SEPARATOR));
-    assert.equal(entries.length, 2);
+    const entries = entryTexts(body);
     assert.equal((JSON.parse(entries[0]!) as { broken: string }).broken, 'a\uFFFDb');
   });
 
@@ -62,10 +79,8 @@ describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
     assert.equal(withoutEntries(body, [true, true, true, true]), null);
     const kept = withoutEntries(body, [true, false, true, false])!;
     assert.equal(kept.count, 2);
-    assert.deepEqual(text(kept.entries).split(String.fromCharCode(ENTRY_SEPARATOR)).map((e) => JSON.parse(e) as unknown),
-      [batch.events[1]!.payload, batch.events[3]!.payload]);
+    assert.deepEqual(entryTexts(kept).map((e) => JSON.parse(e) as unknown), [batch.events[1]!.payload, batch.events[3]!.payload]);
     assert.deepEqual(kept.ids, Uint32Array.from([...body.ids.subarray(4, 8), ...body.ids.subarray(12, 16)]));
-    assert.deepEqual(Array.from(kept.entryEnds), [kept.entryEnds[0], kept.entries.length]);
     const envelope = JSON.parse(kept.envelope) as { id: string[]; u: string[]; t1: string };
     assert.deepEqual(envelope.id, [batch.events[1]!.eventId, batch.events[3]!.eventId]);
     assert.deepEqual(envelope.u, ['user_1', 'user_3']);
