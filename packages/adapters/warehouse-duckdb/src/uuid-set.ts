@@ -39,14 +39,20 @@ export class UuidSet {
 
   /** Adds the id held as four words at `words[at…at+3]` (see uuidWords); returns false when it was already present. */
   addWords(words: Uint32Array, at: number): boolean {
-    this.#words.set(words.subarray(at, at + 4));
+    this.#load(words, at);
     return this.#addParsed();
   }
 
   /** Removes the id held as four words at `words[at…at+3]`; returns false when it was not present. */
   deleteWords(words: Uint32Array, at: number): boolean {
-    this.#words.set(words.subarray(at, at + 4));
+    this.#load(words, at);
     return this.#deleteParsed();
+  }
+
+  /** Copies an id's four words into #words (element by element: a subarray would allocate per id). */
+  #load(words: Uint32Array, at: number): void {
+    const w = this.#words;
+    w[0] = words[at]!; w[1] = words[at + 1]!; w[2] = words[at + 2]!; w[3] = words[at + 3]!;
   }
 
   #addParsed(): boolean {
@@ -56,13 +62,17 @@ export class UuidSet {
       if (added) this.#size++;
       return added;
     }
-    if (this.#find(this.#slots, this.#mask) >= 0) return false;
+    const found = this.#find(this.#slots, this.#mask);
+    if (found >= 0) return false;
     if ((this.#size + 1) > (this.#mask + 1) * 0.6) {
       const pending = this.#words.slice(); // #grow re-hashes through #words
       this.#grow();
       this.#words.set(pending);
+      this.#insert(this.#slots, this.#mask);
+    } else {
+      // The empty slot that ended the search is where the id goes: no second probe.
+      this.#slots.set(this.#words, ~found * 4);
     }
-    this.#insert(this.#slots, this.#mask);
     this.#size++;
     return true;
   }
@@ -124,12 +134,13 @@ export class UuidSet {
     return (h ^ (h >>> 15)) >>> 0;
   }
 
+  /** The slot holding #words, or ~slot of the empty slot that ends its probe run (negative) when absent. */
   #find(slots: Uint32Array, mask: number): number {
     const w = this.#words;
     for (let i = this.#hash() & mask; ; i = (i + 1) & mask) {
       const o = i * 4;
       const a = slots[o]!, b = slots[o + 1]!, c = slots[o + 2]!, d = slots[o + 3]!;
-      if ((a | b | c | d) === 0) return -1;
+      if ((a | b | c | d) === 0) return ~i;
       if (a === w[0] && b === w[1] && c === w[2] && d === w[3]) return i;
     }
   }

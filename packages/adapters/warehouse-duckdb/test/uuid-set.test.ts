@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { UuidSet } from '../src/uuid-set.ts';
+import { UuidSet, uuidWords } from '../src/uuid-set.ts';
 
 test('add reports first sight, has finds every added id across growth', () => {
   const set = new UuidSet(4);
@@ -87,4 +87,20 @@ test('delete in a nearly full 16-slot table, where probe runs wrap around its en
     for (const id of gone) assert.equal(set.delete(id), true);
     for (const id of ids) assert.equal(set.has(id), !gone.includes(id), `trial ${trial}`);
   }
+});
+
+test('ids added as words (uuidWords) are the same members as ids added as strings, across growth and deletes', () => {
+  const set = new UuidSet(4);
+  const ids = Array.from({ length: 5_000 }, () => randomUUID());
+  const words = new Uint32Array(ids.length * 4);
+  ids.forEach((id, i) => assert.equal(uuidWords(id.toUpperCase(), words, i * 4), true));
+  ids.forEach((id, i) => assert.equal(i % 2 === 0 ? set.addWords(words, i * 4) : set.add(id), true));
+  ids.forEach((id, i) => {
+    assert.equal(set.has(id), true);
+    assert.equal(i % 2 === 0 ? set.add(id) : set.addWords(words, i * 4), false, `id ${i} is already a member`);
+  });
+  assert.equal(set.size, ids.length);
+  ids.forEach((id, i) => { if (i % 3 === 0) assert.equal(set.deleteWords(words, i * 4), true); });
+  ids.forEach((id, i) => assert.equal(set.has(id), i % 3 !== 0));
+  assert.equal(uuidWords('not-a-uuid', words, 0), false);
 });
