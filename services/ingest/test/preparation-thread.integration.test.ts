@@ -51,7 +51,7 @@ describe('the preparation thread (docs/decisions/0020)', () => {
   });
 
   test('a thread that dies fails its request with 500 SLUICE_ERR_INTERNAL and is replaced for the next', async () => {
-    const thread = await startPreparationThread({ maxEventsPerBatch: 1000, maxFutureSkewMs: 60_000 },
+    const thread = await startPreparationThread({ maxEventsPerBatch: 1000, maxFutureSkewMs: 60_000, maxWaitingBytes: 2 ** 20 },
       new URL('./fixtures/crashing-prepare-worker.ts', import.meta.url));
     try {
       const context = { tenant: 't', source: 's', receivedAt: Date.now(), clientIp: null };
@@ -59,6 +59,23 @@ describe('the preparation thread (docs/decisions/0020)', () => {
       const prepared = await thread.prepare(Buffer.from(JSON.stringify({ events: [exampleEvent('track')] })), context);
       assert.equal(prepared.body?.count, 1);
       await assert.rejects(thread.prepare(Buffer.from('{"events": nope}'), context), { code: 'SLUICE_ERR_MALFORMED_JSON' });
+    } finally {
+      await thread.close();
+    }
+  });
+
+  test('bodies waiting for the thread beyond maxWaitingBytes are refused with 503 SLUICE_ERR_QUEUE_FULL; once it catches up they are taken again', async () => {
+    const thread = await startPreparationThread({ maxEventsPerBatch: 1000, maxFutureSkewMs: 60_000, maxWaitingBytes: 64 * 1024 },
+      new URL('./fixtures/crashing-prepare-worker.ts', import.meta.url));
+    try {
+      const context = { tenant: 't', source: 's', receivedAt: Date.now(), clientIp: null };
+      const body = () => Buffer.from(JSON.stringify({ events: [exampleEvent('track', { properties: { pad: 'x'.repeat(40_000) } })] }));
+      const stalled = thread.prepare(Buffer.from('stall'), context).catch((error: unknown) => error);
+      const first = thread.prepare(body(), context);
+      await assert.rejects(thread.prepare(body(), context), { code: 'SLUICE_ERR_QUEUE_FULL', status: 503 });
+      assert.equal((await first).body?.count, 1);
+      await stalled;
+      assert.equal((await thread.prepare(body(), context)).body?.count, 1);
     } finally {
       await thread.close();
     }

@@ -54,6 +54,9 @@ const errorResponseSchema = {
   properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, additionalProperties: true } },
 } as const;
 
+/** Request bodies waiting for the preparation thread beyond which requests get 503 (backpressure). */
+const MAX_BODY_BYTES_WAITING_FOR_PREPARATION = 256 * 2 ** 20;
+
 /**
  * POST /v1/batch and POST /v1/beacon: authenticate the write key, rate-limit it, validate each
  * event on its own, enrich the valid ones, quarantine the rest, and answer only after the event
@@ -74,7 +77,9 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
   // The embedded store takes bodies prepared on a thread of their own (docs/decisions/0020).
   const appendPrepared = options.eventLog.appendPrepared?.bind(options.eventLog);
   const preparation = config.ingest.preparationThread && appendPrepared
-    ? await startPreparationThread({ maxEventsPerBatch: config.ingest.maxEventsPerBatch, maxFutureSkewMs: config.ingest.maxFutureSkewMs })
+    ? await startPreparationThread({
+      maxEventsPerBatch: config.ingest.maxEventsPerBatch, maxFutureSkewMs: config.ingest.maxFutureSkewMs, maxWaitingBytes: MAX_BODY_BYTES_WAITING_FOR_PREPARATION,
+    })
     : null;
   if (preparation) app.addHook('onClose', () => preparation.close());
 
@@ -83,7 +88,9 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
     const receivedAt = Date.now();
     const clientIp = config.ingest.storeClientIp ? request.ip : null;
     if (preparation && appendPrepared) {
-      const json = request.body as Buffer;
+      const json = request.body;
+      // No body at all (nothing for the JSON parser to hand over) is not a batch either.
+      if (!Buffer.isBuffer(json)) throw new SluiceError('SLUICE_ERR_BATCH_INVALID');
       request.body = undefined;
       const prepared = await preparation.prepare(json, { tenant: writeKey.tenant, source: writeKey.source, receivedAt, clientIp });
       const { body, quarantine, ...answer } = prepared;

@@ -6,6 +6,11 @@ import type { PrepareContext, PreparedBatch } from './prepare-batch.ts';
 export interface PreparationSettings {
   maxEventsPerBatch: number;
   maxFutureSkewMs: number;
+  /**
+   * Bytes of request bodies sent to the thread and not yet prepared beyond which `prepare`
+   * refuses with SLUICE_ERR_QUEUE_FULL (503): the thread's queue is memory like the write queue.
+   */
+  maxWaitingBytes: number;
 }
 
 export type ToPreparation = { id: number; json: Uint8Array; context: PrepareContext };
@@ -34,7 +39,8 @@ export interface PreparationThread {
  * `workerUrl` is the thread's module (tests swap in one that fails on purpose).
  */
 export async function startPreparationThread(settings: PreparationSettings, workerUrl = new URL('./prepare-worker.ts', import.meta.url)): Promise<PreparationThread> {
-  const pending = new Map<number, { resolve: (batch: PreparedBatch) => void; reject: (error: unknown) => void }>();
+  const pending = new Map<number, { bytes: number; resolve: (batch: PreparedBatch) => void; reject: (error: unknown) => void }>();
+  let waitingBytes = 0;
   let nextId = 0;
   let closed = false;
   let current = spawn();
@@ -53,6 +59,7 @@ export async function startPreparationThread(settings: PreparationSettings, work
         }
         const request = pending.get(message.id);
         pending.delete(message.id);
+        waitingBytes -= request?.bytes ?? 0;
         if ('batch' in message) request?.resolve(message.batch);
         else request?.reject(new SluiceError(message.error.code, message.error.message, message.error.details ? { details: message.error.details } : undefined));
       });
@@ -63,6 +70,7 @@ export async function startPreparationThread(settings: PreparationSettings, work
           request.reject(new SluiceError('SLUICE_ERR_INTERNAL', 'the preparation thread stopped; nothing of this request was stored'));
         }
         pending.clear();
+        waitingBytes = 0;
         // A thread that never started would fail again: its error answers the requests from now on.
         if (!closed && started) current = spawn();
       });
@@ -73,9 +81,18 @@ export async function startPreparationThread(settings: PreparationSettings, work
 
   return {
     async prepare(json, context) {
-      const worker = await current;
+      if (waitingBytes > 0 && waitingBytes + json.length > settings.maxWaitingBytes) {
+        throw new SluiceError('SLUICE_ERR_QUEUE_FULL', 'too many request bodies are waiting to be parsed; nothing was stored, retry later',
+          { details: { waiting_bytes: waitingBytes } });
+      }
+      const bytes = json.length;
+      waitingBytes += bytes;
+      const worker = await current.catch((error: unknown) => {
+        waitingBytes -= bytes;
+        throw error;
+      });
       const id = nextId++;
-      const result = new Promise<PreparedBatch>((resolve, reject) => pending.set(id, { resolve, reject }));
+      const result = new Promise<PreparedBatch>((resolve, reject) => pending.set(id, { bytes, resolve, reject }));
       // Move the bytes when the buffer is theirs alone; a small body may share Buffer's pool.
       const owned = json.byteOffset === 0 && json.byteLength === json.buffer.byteLength;
       worker.postMessage({ id, json, context } satisfies ToPreparation, owned ? [json.buffer as ArrayBuffer] : []);
