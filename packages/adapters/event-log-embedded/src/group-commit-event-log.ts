@@ -112,7 +112,7 @@ export function createGroupCommitEventLog(
 
   function append(batch: AppendBatch): Promise<AppendOutcome> {
     const size = batch.events.length + batch.quarantine.length;
-    // A refused append has nothing to wait for.
+    // Only events that will wait for a commit need their payloads held as references (an empty batch is answered at once).
     const waiting = options.payloadsFromBodies && size > 0 ? withPayloadsFromBodies(batch) : batch;
     return enqueue({ kind: 'batch', batch: waiting }, batch.events.length, size);
   }
