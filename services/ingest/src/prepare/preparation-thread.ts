@@ -67,10 +67,10 @@ export async function startPreparationThread(settings: PreparationSettings, work
       thread.once('exit', (code) => {
         reject(new Error(`the preparation thread exited with code ${code}`));
         for (const request of pending.values()) {
+          waitingBytes -= request.bytes;
           request.reject(new SluiceError('SLUICE_ERR_INTERNAL', 'the preparation thread stopped; nothing of this request was stored'));
         }
         pending.clear();
-        waitingBytes = 0;
         // A thread that never started would fail again: its error answers the requests from now on.
         if (!closed && started) current = spawn();
       });
