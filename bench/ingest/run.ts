@@ -4,7 +4,11 @@
  * in one run, by the same load generator on 127.0.0.1 (raw-load.ts by default, or autocannon with
  * --generator autocannon). Each server runs in its own process.
  *
- *   npm run bench -- [--duration 10] [--connections 32] [--generator raw|autocannon]
+ *   npm run bench -- [--duration 10] [--connections 32] [--generator raw|autocannon] [--rounds 1]
+ *
+ * `--rounds N` (N > 1) then loads the bare route and Sluice N − 1 more times, alternately, and
+ * prints each round's ratio and their median: other work on the machine moves single runs by
+ * ±10%, and a pair measured back to back shares whatever the machine was doing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,10 +20,13 @@ import { DEFAULT_GENERATOR, EVENTS_PER_BATCH, WRITE_KEY, load as loadWith, parse
 
 const { values } = parseArgs({ options: {
   duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '32' }, generator: { type: 'string', default: DEFAULT_GENERATOR },
+  rounds: { type: 'string', default: '1' },
 } });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const generator = parseGenerator(values.generator);
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
 const load = (label: string, url: string, options: { seconds: number; overallRate?: number }) => loadWith(label, url, { ...options, connections, generator });
 
 interface Materialization { pending: number; materialized: number; busySeconds: number }
@@ -47,14 +54,15 @@ function materializationTable(phases: readonly Phase[]): string {
 
 const port = 18_000 + Math.floor(Math.random() * 1000);
 const base = `http://127.0.0.1:${port}`;
+const bareBase = `http://127.0.0.1:${port + 1}`;
 const runs: Run[] = [];
 
 console.error(`bare Fastify route: warm-up 3 s, then ${duration} s, ${connections} connections`);
-const bare = await startProcess(['bench/ingest/bare-server.ts'], { PORT: String(port) }, `${base}/`);
-await load('warm-up', base, { seconds: 3 });
-const bareRun = await load('bare Fastify route (parse + 200)', base, { seconds: duration });
+// The bare route stays up (idle) for the later rounds.
+const bare = await startProcess(['bench/ingest/bare-server.ts'], { PORT: String(port + 1) }, `${bareBase}/`);
+await load('warm-up', bareBase, { seconds: 3 });
+const bareRun = await load('bare Fastify route (parse + 200)', bareBase, { seconds: duration });
 runs.push(bareRun);
-await stop(bare);
 
 const dataDir = await mkdtemp(join(tmpdir(), 'sluice-bench-'));
 try {
@@ -89,9 +97,19 @@ try {
   }
   const drainSeconds = (performance.now() - drainStarted) / 1000;
   phases.push({ label: 'drain (no load)', seconds: drainSeconds, before, after });
+  const ratios = [sluiceRun.eventsPerSecond / bareRun.eventsPerSecond];
+  const roundRows: string[] = [];
+  for (let round = 2; round <= rounds; round++) {
+    console.error(`round ${round} of ${rounds}: bare route ${duration} s, then Sluice ${duration} s`);
+    const bareRound = await load('bare', bareBase, { seconds: duration });
+    const sluiceRound = await load('Sluice', base, { seconds: duration });
+    ratios.push(sluiceRound.eventsPerSecond / bareRound.eventsPerSecond);
+    roundRows.push(`| ${round} | ${Math.round(bareRound.eventsPerSecond).toLocaleString('en')} | ${Math.round(sluiceRound.eventsPerSecond).toLocaleString('en')} (${sluiceRound.p99}) | ${ratios.at(-1)!.toFixed(2)}x |`);
+  }
   const metrics = await (await fetch(`${base}/metrics`)).text();
   const stored = [...metrics.matchAll(/sluice_events_total\{outcome="accepted"[^}]*\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
   await stop(sluice);
+  await stop(bare);
 
   console.log(resultsTable(runs));
   console.log(`\nratio Sluice / bare = ${(sluiceRun.eventsPerSecond / bareRun.eventsPerSecond).toFixed(2)}x  (target >= 0.5x)`);
@@ -99,6 +117,17 @@ try {
   console.log(`CPU of the Sluice process by thread at full load: ${cpu}`);
   console.log('\nMaterialisation (acknowledged events in the staging log files → events table, in the background):\n');
   console.log(materializationTable(phases));
+  if (rounds > 1) {
+    console.log(`\nRounds (bare route, then Sluice at full load, ${duration} s each; round 1 is the run above):\n`);
+    console.log(['| round | bare | Sluice (p99 ms) | ratio |', '|---:|---:|---:|---:|', `| 1 | ${Math.round(bareRun.eventsPerSecond).toLocaleString('en')} | ${Math.round(sluiceRun.eventsPerSecond).toLocaleString('en')} (${sluiceRun.p99}) | ${ratios[0]!.toFixed(2)}x |`, ...roundRows].join('\n'));
+    console.log(`\nmedian ratio over ${rounds} rounds = ${median(ratios).toFixed(2)}x  (target >= 0.5x)`);
+  }
 } finally {
   await rm(dataDir, { recursive: true, force: true });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
