@@ -66,10 +66,22 @@ export function createIngestMetrics() {
     collect() { if (materialization) this.set(materialization().busyMs / 1000); },
   });
 
+  /** Filled in by `watchPreparation` when /v1/batch bodies go to the preparation thread (decision 0020). */
+  let preparationWaitingBytes: (() => number) | null = null;
+  new Gauge({
+    name: 'sluice_preparation_waiting_bytes',
+    help: 'Bytes of request bodies sent to the preparation thread and not yet prepared (past 256 MiB, requests get 503).',
+    registers: [registry],
+    collect() { if (preparationWaitingBytes) this.set(preparationWaitingBytes()); },
+  });
+
   return {
     registry,
     watchMaterialization(status: () => MaterializationStatus): void {
       materialization = status;
+    },
+    watchPreparation(waitingBytes: () => number): void {
+      preparationWaitingBytes = waitingBytes;
     },
     /** Counts a request's events with one increment per distinct label set. */
     countEvents(outcome: 'accepted' | 'duplicate' | 'rejected', source: string, types: readonly string[]): void {

@@ -22,6 +22,7 @@ describe('operations endpoints', () => {
     assert.match(text, /sluice_events_total\{outcome="rejected",type="generation",source="support-web"\} 1/);
     assert.match(text, /sluice_http_request_duration_seconds_bucket\{le="0.1",method="POST",route="\/v1\/batch",status="200"\} \d+/);
     assert.match(text, /sluice_write_queue_events 0/);
+    assert.match(text, /sluice_preparation_waiting_bytes 0/);
     assert.match(text, /sluice_group_commit_events_count [1-9]/);
   });
 

@@ -72,10 +72,14 @@ describe('the preparation thread (docs/decisions/0020)', () => {
       const body = () => Buffer.from(JSON.stringify({ events: [exampleEvent('track', { properties: { pad: 'x'.repeat(40_000) } })] }));
       const stalled = thread.prepare(Buffer.from('stall'), context).catch((error: unknown) => error);
       const first = thread.prepare(body(), context);
+      const waiting = thread.waitingBytes();
+      assert.ok(waiting > 40_000, `${waiting} bytes waiting`);
       await assert.rejects(thread.prepare(body(), context), { code: 'SLUICE_ERR_QUEUE_FULL', status: 503 });
+      assert.equal(thread.waitingBytes(), waiting, 'a refused body is not counted');
       assert.equal((await first).body?.count, 1);
       await stalled;
       assert.equal((await thread.prepare(body(), context)).body?.count, 1);
+      assert.equal(thread.waitingBytes(), 0);
     } finally {
       await thread.close();
     }

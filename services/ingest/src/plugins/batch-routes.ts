@@ -81,7 +81,10 @@ export async function batchRoutes(app: FastifyInstance, options: BatchRoutesOpti
       maxEventsPerBatch: config.ingest.maxEventsPerBatch, maxFutureSkewMs: config.ingest.maxFutureSkewMs, maxWaitingBytes: MAX_BODY_BYTES_WAITING_FOR_PREPARATION,
     })
     : null;
-  if (preparation) app.addHook('onClose', () => preparation.close());
+  if (preparation) {
+    options.metrics.watchPreparation(() => preparation.waitingBytes());
+    app.addHook('onClose', () => preparation.close());
+  }
 
   async function ingestBatch(request: FastifyRequest) {
     const writeKey = request.writeKey!;

@@ -29,6 +29,8 @@ export type FromPreparation =
 export interface PreparationThread {
   /** The body prepared; rejects with the SluiceError a malformed batch gets (400, 413). */
   prepare(json: Buffer, context: PrepareContext): Promise<PreparedBatch>;
+  /** Bytes of bodies sent to the thread and not yet prepared (the 503 limit is settings.maxWaitingBytes). */
+  waitingBytes(): number;
   /** Ends the thread; call once every request has been answered. */
   close(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export async function startPreparationThread(settings: PreparationSettings, work
       worker.postMessage({ id, json, context } satisfies ToPreparation, owned ? [json.buffer as ArrayBuffer] : []);
       return result;
     },
+    waitingBytes: () => waitingBytes,
     async close() {
       closed = true;
       await (await current.catch(() => null))?.terminate();
