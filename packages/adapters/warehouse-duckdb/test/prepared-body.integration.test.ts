@@ -1,4 +1,4 @@
-import type { AppendBatch, PreparedBody, QuarantinedEvent } from '@sluice/core';
+import type { PreparedBody, QuarantinedEvent } from '@sluice/core';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { ENTRY_SEPARATOR } from '../src/ingest-log.ts';
 import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
 import { prepareBody, preparedRecord, withoutEntries } from '../src/prepared-body.ts';
-import { stagedBatch } from './helpers/staged-batches.ts';
+import { preparedBody, stagedBatch } from './helpers/staged-batches.ts';
 
 const HELD: Partial<DuckDbWarehouseOptions> = { materializeIdleMs: 3_600_000, materializeUrgentEvents: Infinity };
 
@@ -18,12 +18,6 @@ async function withDir(body: (dir: string) => Promise<void>): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** The body of a stagedBatch as the preparation thread prepares it. */
-function prepared(batch: AppendBatch): PreparedBody {
-  const body = batch.bodies![0]!;
-  return prepareBody(body.json, batch.events.map((event, i) => ({ position: body.positions[i]!, event })));
 }
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
@@ -43,7 +37,7 @@ function entryTexts(body: PreparedBody): string[] {
 describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
   test('prepareBody copies the accepted entries out of the body as sent, with their ids as words and where each ends', () => {
     const batch = stagedBatch(4, { skip: [1], extra: { note: 'é ✓ "quoted"' } });
-    const body = prepared(batch);
+    const body = preparedBody(batch);
     assert.equal(body.count, 3);
     const json = text(batch.bodies![0]!.json!);
     // Each entry is the exact text of its event in the request, not a re-serialisation.
@@ -74,7 +68,7 @@ describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
   test('withoutEntries drops exactly the marked entries from bytes, ids and per-entry envelope lists', () => {
     const batch = stagedBatch(4);
     batch.events = batch.events.map((e, i) => ({ ...e, userId: `user_${i}` }));
-    const body = prepared(batch);
+    const body = preparedBody(batch);
     assert.equal(withoutEntries(body, [false, false, false, false]), body);
     assert.equal(withoutEntries(body, [true, true, true, true]), null);
     const kept = withoutEntries(body, [true, false, true, false])!;
@@ -88,7 +82,7 @@ describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
   });
 
   test('preparedRecord numbers the bodies\' entries on from firstSeq, one s1 per body', () => {
-    const bodies = [prepared(stagedBatch(2)), prepared(stagedBatch(3))];
+    const bodies = [preparedBody(stagedBatch(2)), preparedBody(stagedBatch(3))];
     const record = preparedRecord(bodies, 41);
     assert.equal(record.events, 5);
     assert.deepEqual((JSON.parse(record.meta.toString('utf8')) as Array<{ s1: number }>).map((m) => m.s1), [41, 43]);
@@ -102,9 +96,9 @@ describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
       // The second body repeats the first body's event 0 after its own two.
       const json = Buffer.from(JSON.stringify({ events: [...second.events, first.events[0]!].map((e) => e.payload) }));
       const repeat = { events: [...second.events, first.events[0]!], quarantine: [], bodies: [{ json, positions: [0, 1, 2] }] };
-      const outcome = await warehouse.appendPrepared([prepared(first), prepared(repeat)], []);
+      const outcome = await warehouse.appendPrepared([preparedBody(first), preparedBody(repeat)], []);
       assert.deepEqual(outcome.duplicate, [false, false, false, false, false, true]);
-      const again = await warehouse.appendPrepared([prepared(first)], []);
+      const again = await warehouse.appendPrepared([preparedBody(first)], []);
       assert.deepEqual(again.duplicate, [true, true, true]);
       const stored = await warehouse.listEvents({ limit: 10 });
       assert.deepEqual(stored.map((e) => e.ingestSeq), [1, 2, 3, 4, 5]);
@@ -122,12 +116,12 @@ describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
         tenant: 't', source: 's', receivedAt: Date.now(), eventId: null, code: 'SLUICE_ERR_EVENT_INVALID', pointer: '/x', message: 'bad', payload: { x: 1 },
       };
       const first = stagedBatch(2);
-      assert.deepEqual((await warehouse.appendPrepared([prepared(first)], [quarantined])).duplicate, [false, false]);
+      assert.deepEqual((await warehouse.appendPrepared([preparedBody(first)], [quarantined])).duplicate, [false, false]);
       assert.equal((await warehouse.listQuarantine({ limit: 10 })).length, 1);
       const refused = stagedBatch(2);
-      await assert.rejects(warehouse.appendPrepared([prepared(refused)], []), { code: 'SLUICE_ERR_QUEUE_FULL' });
+      await assert.rejects(warehouse.appendPrepared([preparedBody(refused)], []), { code: 'SLUICE_ERR_QUEUE_FULL' });
       assert.equal((await warehouse.listEvents({ limit: 10 })).length, 2, 'a read drains the backlog');
-      assert.deepEqual((await warehouse.appendPrepared([prepared(refused)], [])).duplicate, [false, false], 'the refused ids were released');
+      assert.deepEqual((await warehouse.appendPrepared([preparedBody(refused)], [])).duplicate, [false, false], 'the refused ids were released');
       assert.equal((await warehouse.listEvents({ limit: 10 })).length, 4);
     } finally {
       await warehouse.close();

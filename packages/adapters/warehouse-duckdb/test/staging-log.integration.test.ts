@@ -9,8 +9,8 @@ import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index
 import { openStagingLog } from '../src/staging-log.ts';
 import { encodeRecord } from '../src/staging-record.ts';
 import { segmentPath } from '../src/staging-recovery.ts';
-import { legacyMeta, stagedRecord } from './helpers/legacy-meta.ts';
-import { stagedBatch } from './helpers/staged-batches.ts';
+import { legacyMeta } from './helpers/legacy-meta.ts';
+import { stagedBatch, stagedRecord } from './helpers/staged-batches.ts';
 
 /** The materialiser never runs on its own: records stay in the staging log until a read or the next open. */
 const HELD: Partial<DuckDbWarehouseOptions> = { materializeIdleMs: 3_600_000, materializeUrgentEvents: Infinity };

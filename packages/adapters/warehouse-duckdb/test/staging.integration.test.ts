@@ -9,9 +9,8 @@ import { createInterface } from 'node:readline';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { eventsOfRecord } from '../src/ingest-log.ts';
-import { stagedRecord } from './helpers/legacy-meta.ts';
 import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
-import { stagedBatch } from './helpers/staged-batches.ts';
+import { stagedBatch, stagedRecord } from './helpers/staged-batches.ts';
 
 /** The materialiser never runs on its own: only readers (catchUp) and the next open move events. */
 const HELD: Partial<DuckDbWarehouseOptions> = { materializeIdleMs: 3_600_000, materializeUrgentEvents: Infinity };

@@ -1,16 +1,4 @@
-import type { IngestedEvent } from '@sluice/core';
-import { prepareBody, preparedRecord } from '../../src/prepared-body.ts';
-
-/** Request bodies with their accepted events, each with its position in the body and its seq (running on across bodies). */
-export interface StagedBody {
-  json: Uint8Array;
-  entries: Array<{ position: number; event: IngestedEvent; seq: number }>;
-}
-
-/** The staging-log record (bodies and meta) the warehouse writes for these bodies. */
-export function stagedRecord(bodies: readonly StagedBody[]): { bodies: Buffer; meta: Buffer; events: number } {
-  return preparedRecord(bodies.map((b) => prepareBody(b.json, b.entries)), bodies[0]!.entries[0]!.seq);
-}
+import type { StagedBody } from './staged-batches.ts';
 
 /**
  * The meta JSON of the layout older versions wrote (ingest_log format-2 rows, staging-log records
