@@ -11,7 +11,9 @@ import type { FromPreparation, PreparationSettings, ToPreparation } from './prep
 
 const port = parentPort!;
 const settings = workerData as PreparationSettings;
-const prepareBatch = createPrepareBatch({ validateEvent: createEventValidator(), prepareBody, ...settings });
+const prepareBatch = createPrepareBatch({
+  validateEvent: createEventValidator(), prepareBody, maxEventsPerBatch: settings.maxEventsPerBatch, maxFutureSkewMs: settings.maxFutureSkewMs,
+});
 
 port.on('message', ({ id, json, context }: ToPreparation) => {
   let reply: FromPreparation;
