@@ -88,3 +88,47 @@ export function isRfc3339DateTime(s: string): boolean {
   const utcMinuteOfDay = (((hour * 60 + minute - offsetMinutes) % 1440) + 1440) % 1440;
   return utcMinuteOfDay === 23 * 60 + 59;
 }
+
+/**
+ * `Date.parse(s)` for any string, computed without Date.parse for the form SDKs send
+ * (`toISOString()`: `YYYY-MM-DDTHH:MM:SS.sssZ`, or without the fraction). Every ingested event's
+ * occurred_at goes through it, and Date.parse was 2.4% of the preparation thread.
+ */
+export function dateTimeMillis(s: string): number {
+  const n = s.length;
+  if ((n !== 24 && n !== 20) || s.charCodeAt(n - 1) !== 90 || s.charCodeAt(10) !== 84 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45
+    || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || (n === 24 && s.charCodeAt(19) !== 46)) {
+    return Date.parse(s);
+  }
+  const century = digits2(s, 0);
+  const yy = digits2(s, 2);
+  const month = digits2(s, 5);
+  const day = digits2(s, 8);
+  const hour = digits2(s, 11);
+  const minute = digits2(s, 14);
+  const second = digits2(s, 17);
+  const millis = n === 24 ? digits3(s, 20) : 0;
+  const year = century * 100 + yy;
+  if (century < 0 || yy < 0 || millis < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+    || second < 0 || second > 59
+    || day > (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] ?? 0))) {
+    return Date.parse(s);
+  }
+  return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis;
+}
+
+function digits3(s: string, i: number): number {
+  const a = digits2(s, i);
+  const c = s.charCodeAt(i + 2) - 48;
+  return a < 0 || !(c >= 0 && c <= 9) ? -1 : a * 10 + c;
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import { isRfc3339DateTime } from '../date-time.ts';
+import { dateTimeMillis, isRfc3339DateTime } from '../date-time.ts';
 
 // ajv-formats' own date-time check (full mode), for a differential test.
 const requireHere = createRequire(import.meta.url);
@@ -88,4 +88,20 @@ test('agrees with ajv-formats on generated timestamps', () => {
       assert.equal(isRfc3339DateTime(value), ajvFormatsDateTime(value), value);
     }
   }
+});
+
+test('dateTimeMillis is Date.parse, for toISOString() output and everything else', () => {
+  let seed = 11;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const cases: string[] = [...valid, '2025-06-12T09:14:03.5Z', '2025-06-12T09:14:03.51Z', '2025-02-29T00:00:00.000Z', '2025-13-01T00:00:00.000Z',
+    '2025-06-31T00:00:00Z', '2025-06-12T24:00:00.000Z', '2025-06-12T09:60:00.000Z', '2025-06-12T09:14:0a.000Z', '2025-06-12T09:14:03.00aZ',
+    '2025-06-12t09:14:03.000z', '2025-06-12T09:14:03.000+00:00', 'not a date', '', '1900-02-29T00:00:00.000Z', '2000-02-29T00:00:00Z',
+    '0000-03-01T00:00:00.000Z', '0099-12-31T23:59:59.999Z', '1969-12-31T23:59:59.999Z'];
+  // Every day of a 900-year span (leap years, centuries, the epoch), at random times, both lengths.
+  for (let ms = Date.UTC(1600, 0, 1); ms < Date.UTC(2500, 0, 1); ms += 86_400_000 * (0.5 + random())) {
+    const iso = new Date(Math.floor(ms)).toISOString();
+    cases.push(iso, `${iso.slice(0, 19)}Z`);
+  }
+  for (const s of cases) assert.equal(dateTimeMillis(s), Date.parse(s), s);
+  assert.ok(cases.length > 300_000);
 });

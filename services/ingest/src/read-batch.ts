@@ -1,5 +1,5 @@
 import { SluiceError } from '@sluice/core';
-import { isRfc3339DateTime } from '@sluice/schemas';
+import { dateTimeMillis, isRfc3339DateTime } from '@sluice/schemas';
 import { assertEventCount } from './ingest-events.ts';
 
 /** A /v1/batch body's parts: its entries, unchecked, and its sent_at (epoch ms) when it has one. */
@@ -21,5 +21,5 @@ export function readBatch(body: unknown, maxEventsPerBatch: number): BatchParts 
   if (sentAt !== undefined && !(typeof sentAt === 'string' && isRfc3339DateTime(sentAt))) {
     throw new SluiceError('SLUICE_ERR_BATCH_INVALID', 'sent_at must be an RFC 3339 date-time');
   }
-  return { events, sentAt: typeof sentAt === 'string' ? Date.parse(sentAt) : null };
+  return { events, sentAt: typeof sentAt === 'string' ? dateTimeMillis(sentAt) : null };
 }

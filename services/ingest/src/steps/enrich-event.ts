@@ -1,4 +1,5 @@
 import type { IngestedEvent } from '@sluice/core';
+import { dateTimeMillis } from '@sluice/schemas';
 
 export interface EnrichContext {
   tenant: string;
@@ -20,8 +21,8 @@ const optionalString = (value: unknown): string | null => (typeof value === 'str
  */
 export function createEnrichEventStep(deps: { maxFutureSkewMs: number }) {
   return function enrichEvent(event: Record<string, unknown>, type: string, context: EnrichContext): IngestedEvent {
-    const occurredAt = Date.parse(event.occurred_at as string);
-    const ownSentAt = typeof event.sent_at === 'string' ? Date.parse(event.sent_at) : Number.NaN;
+    const occurredAt = dateTimeMillis(event.occurred_at as string);
+    const ownSentAt = typeof event.sent_at === 'string' ? dateTimeMillis(event.sent_at) : Number.NaN;
     const sentAt = Number.isNaN(ownSentAt) ? context.batchSentAt : ownSentAt;
     let timestamp = sentAt === null ? occurredAt : context.receivedAt - (sentAt - occurredAt);
     if (timestamp > context.receivedAt + deps.maxFutureSkewMs) timestamp = context.receivedAt;
