@@ -11,11 +11,15 @@ import { uuidWords } from './uuid-set.ts';
  * `json` is the request body (null when the route kept none) and `accepted` its accepted events,
  * each with its index in the body's `events` array. They share tenant, source, received_at and
  * client IP, as the events of one request do.
+ *
+ * `inPlace`: the caller owns `json` and gives it up, so the entries are compacted inside it (they
+ * only ever move towards its start) and `entries` is a view of it, instead of fresh memory per
+ * body: the preparation thread, which receives every body as memory of its own.
  */
-export function prepareBody(json: Uint8Array | null, accepted: ReadonlyArray<{ position: number; event: IngestedEvent }>): PreparedBody {
+export function prepareBody(json: Uint8Array | null, accepted: ReadonlyArray<{ position: number; event: IngestedEvent }>, options: { inPlace?: boolean } = {}): PreparedBody {
   const slices = json === null ? null : eventSlices(json);
   const { entries, entryEnds } = json !== null && slices && accepted.every((e) => e.position < slices.starts.length)
-    ? entriesFromBody(json, slices, accepted)
+    ? entriesFromBody(json, slices, accepted, options.inPlace === true)
     : joinEntries(accepted.map((e) => Buffer.from(JSON.stringify(wellFormed(e.event.payload)))));
   const ids = new Uint32Array(accepted.length * 4);
   accepted.forEach(({ event: { eventId } }, i) => {
@@ -69,14 +73,15 @@ export function withoutEntries(body: PreparedBody, drop: readonly boolean[]): Pr
  * The accepted entries copied out of the request body, where the byte scanner found them. Entries
  * next to each other with only their comma between (compact JSON, what the SDKs send) are copied
  * as one piece, the commas then overwritten with the separator: one copy per run instead of one
- * per entry.
+ * per entry. In place, each run moves to where the previous one ended: never past its own start,
+ * as the body holds at least `{"events":[` before the first entry and a comma between any two.
  */
-function entriesFromBody(json: Uint8Array, slices: EventSlices, accepted: ReadonlyArray<{ position: number }>): { entries: Uint8Array; entryEnds: Uint32Array } {
+function entriesFromBody(json: Uint8Array, slices: EventSlices, accepted: ReadonlyArray<{ position: number }>, inPlace: boolean): { entries: Uint8Array; entryEnds: Uint32Array } {
   const { starts, ends } = slices;
   let size = -1;
   for (const { position } of accepted) size += ends[position]! - starts[position]! + 1;
-  // Fresh memory of its own (not Buffer's shared pool), so the bytes can be moved to another thread.
-  const entries = new Uint8Array(Math.max(size, 0));
+  // Otherwise fresh memory of its own (not Buffer's shared pool), so the bytes can be moved to another thread.
+  const entries = inPlace ? json.subarray(0, Math.max(size, 0)) : new Uint8Array(Math.max(size, 0));
   const entryEnds = new Uint32Array(accepted.length);
   let at = 0;
   for (let k = 0; k < accepted.length;) {
@@ -85,7 +90,8 @@ function entriesFromBody(json: Uint8Array, slices: EventSlices, accepted: Readon
     if (k > 0) entries[at++] = ENTRY_SEPARATOR;
     const start = starts[accepted[k]!.position]!;
     const end = ends[accepted[r - 1]!.position]!;
-    entries.set(json.subarray(start, end), at);
+    if (inPlace) json.copyWithin(at, start, end);
+    else entries.set(json.subarray(start, end), at);
     for (let i = k; i < r; i++) {
       entryEnds[i] = at + ends[accepted[i]!.position]! - start;
       if (i < r - 1) entries[entryEnds[i]!] = ENTRY_SEPARATOR;

@@ -58,6 +58,22 @@ describe('prepared bodies (the DuckDB preparer, docs/decisions/0020)', () => {
     assert.deepEqual(entryTexts(body).map((e) => JSON.parse(e) as unknown), batch.events.map((e) => e.payload));
   });
 
+  test('in place, the entries are compacted inside the body itself and come out the same as copied', () => {
+    const compact = stagedBatch(6, { skip: [0, 3], extra: { note: 'é ✓ "quoted"' } });
+    const prettyJson = Buffer.from(JSON.stringify(JSON.parse(Buffer.from(compact.bodies![0]!.json!).toString('utf8')), null, 2));
+    for (const json of [Buffer.from(compact.bodies![0]!.json!), prettyJson]) {
+      const accepted = compact.events.map((event, i) => ({ position: compact.bodies![0]!.positions[i]!, event }));
+      const copied = prepareBody(Buffer.from(json), accepted);
+      const own = new Uint8Array(json);
+      const inPlace = prepareBody(own, accepted, { inPlace: true });
+      assert.equal(inPlace.entries.buffer, own.buffer, 'no memory of its own');
+      assert.equal(inPlace.entries.byteOffset, own.byteOffset);
+      assert.deepEqual(Buffer.from(inPlace.entries), Buffer.from(copied.entries));
+      assert.deepEqual(inPlace.entryEnds, copied.entryEnds);
+      assert.deepEqual(entryTexts(inPlace).map((e) => JSON.parse(e) as unknown), compact.events.map((e) => e.payload));
+    }
+  });
+
   test('without a body (or one the scanner refuses) the parsed entries are serialised, lone surrogates made well-formed', () => {
     const batch = stagedBatch(2, { extra: { broken: 'a\uD800b' } });
     const body = prepareBody(null, batch.events.map((event, i) => ({ position: i, event })));

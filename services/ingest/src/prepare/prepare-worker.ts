@@ -12,7 +12,11 @@ import type { FromPreparation, PreparationSettings, ToPreparation } from './prep
 const port = parentPort!;
 const settings = workerData as PreparationSettings;
 const prepareBatch = createPrepareBatch({
-  validateEvent: createEventValidator(), prepareBody, maxEventsPerBatch: settings.maxEventsPerBatch, maxFutureSkewMs: settings.maxFutureSkewMs,
+  validateEvent: createEventValidator(),
+  // Each body arrives as this thread's own memory and is not read again once prepared: its entries
+  // are compacted inside it, and it travels back as the prepared body's entries.
+  prepareBody: (json, accepted) => prepareBody(json, accepted, { inPlace: true }),
+  maxEventsPerBatch: settings.maxEventsPerBatch, maxFutureSkewMs: settings.maxFutureSkewMs,
 });
 
 port.on('message', ({ id, json, context }: ToPreparation) => {
