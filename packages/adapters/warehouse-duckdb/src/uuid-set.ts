@@ -13,6 +13,9 @@ export class UuidSet {
   /** The nil UUID is all zeros, which is also how an empty slot reads. */
   #hasNil = false;
   readonly #words = new Uint32Array(EMPTY_SENTINEL_WORDS);
+  /** Where warm() leaves what it read, so the compiler cannot drop the reads as unused. */
+  // eslint-disable-next-line no-unused-private-class-members -- written only, on purpose (see warm)
+  #warmed = 0;
 
   constructor(initialCapacity = 1024) {
     let capacity = 16;
@@ -41,6 +44,21 @@ export class UuidSet {
   addWords(words: Uint32Array, at: number): boolean {
     this.#load(words, at);
     return this.#addParsed();
+  }
+
+  /**
+   * Reads the first slot each of `count` ids (four words each, from `words[0]`) would probe, before
+   * they are added one by one. With millions of ids the table is far bigger than the CPU caches and
+   * each add waits for a cache miss; these reads do not depend on each other, so the CPU overlaps
+   * their misses, and the adds then find their slots cached (−20–25% per add on 3M ids, measured
+   * with the bench's ids and with random ones).
+   */
+  warm(words: Uint32Array, count: number): void {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let sum = 0;
+    for (let k = 0; k < count * 4; k += 4) sum += slots[(hashWords(words[k]!, words[k + 1]!, words[k + 2]!, words[k + 3]!) & mask) * 4]!;
+    this.#warmed = sum;
   }
 
   /** Removes the id held as four words at `words[at…at+3]`; returns false when it was not present. */
@@ -124,14 +142,9 @@ export class UuidSet {
     return (w[0]! | w[1]! | w[2]! | w[3]!) === 0;
   }
 
-  /** Mixes all four words: UUIDv7 puts a timestamp in the first ones, so no single word is enough. */
   #hash(): number {
     const w = this.#words;
-    let h = Math.imul(w[0]! ^ 0x9e3779b9, 0x85ebca6b);
-    h = Math.imul(h ^ w[1]! ^ (h >>> 15), 0xc2b2ae35);
-    h = Math.imul(h ^ w[2]! ^ (h >>> 13), 0x27d4eb2f);
-    h = Math.imul(h ^ w[3]! ^ (h >>> 16), 0x165667b1);
-    return (h ^ (h >>> 15)) >>> 0;
+    return hashWords(w[0]!, w[1]!, w[2]!, w[3]!);
   }
 
   /** The slot holding #words, or ~slot of the empty slot that ends its probe run (negative) when absent. */
@@ -169,6 +182,15 @@ export class UuidSet {
     this.#slots = slots;
     this.#mask = mask;
   }
+}
+
+/** Mixes all four words: UUIDv7 puts a timestamp in the first ones, so no single word is enough. */
+function hashWords(a: number, b: number, c: number, d: number): number {
+  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ b ^ (h >>> 15), 0xc2b2ae35);
+  h = Math.imul(h ^ c ^ (h >>> 13), 0x27d4eb2f);
+  h = Math.imul(h ^ d ^ (h >>> 16), 0x165667b1);
+  return (h ^ (h >>> 15)) >>> 0;
 }
 
 /**

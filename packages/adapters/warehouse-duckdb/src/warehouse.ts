@@ -144,6 +144,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
     const fresh: Array<{ body: PreparedBody; ids: UuidSet }> = [];
     for (const body of bodies) {
       const ids = idsOf(storedIds, body.tenant, body.source);
+      ids.warm(body.ids, body.count);
       const drop = new Array<boolean>(body.count);
       for (let i = 0; i < body.count; i++) duplicate.push((drop[i] = !ids.addWords(body.ids, i * 4)));
       const kept = withoutEntries(body, drop);

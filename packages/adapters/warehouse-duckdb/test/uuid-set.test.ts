@@ -14,6 +14,21 @@ test('add reports first sight, has finds every added id across growth', () => {
   for (let i = 0; i < 1000; i++) assert.equal(set.has(randomUUID()), false);
 });
 
+test('warm reads ahead without changing what the set holds', () => {
+  const set = new UuidSet(4);
+  const ids = Array.from({ length: 5000 }, () => randomUUID());
+  const words = new Uint32Array(ids.length * 4);
+  ids.forEach((id, i) => uuidWords(id, words, i * 4));
+  for (let at = 0; at < ids.length; at += 500) {
+    set.warm(words.subarray(at * 4), 500);
+    for (let i = at; i < at + 500; i++) assert.equal(set.addWords(words, i * 4), true);
+  }
+  set.warm(words, ids.length);
+  for (let i = 0; i < ids.length; i++) assert.equal(set.addWords(words, i * 4), false);
+  assert.equal(set.size, ids.length);
+  for (const id of ids) assert.equal(set.has(id), true);
+});
+
 test('case and dashes do not matter; the nil UUID is a member like any other', () => {
   const set = new UuidSet();
   const id = '0190f5a2-7c3e-7b1a-9d2e-3f4a5b6c7d8e';
