@@ -29,11 +29,15 @@ export function prepareBody(json: Uint8Array | null, accepted: ReadonlyArray<{ p
   return { tenant: first.tenant, source: first.source, count: accepted.length, ids, entries, entryEnds, envelope: JSON.stringify(envelopeOf(accepted)) };
 }
 
-/** Bodies of several prepared requests as one staging-log record; their entries get the sequence numbers from `firstSeq` on, in order. */
-export function preparedRecord(bodies: readonly PreparedBody[], firstSeq: number): { bodies: Buffer; meta: Buffer; events: number } {
+/**
+ * Bodies of several prepared requests as one staging-log record; their entries get the sequence
+ * numbers from `firstSeq` on, in order. The record's bodies are written into `allocate(size)`.
+ */
+export function preparedRecord(bodies: readonly PreparedBody[], firstSeq: number,
+  allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size)): { bodies: Buffer; meta: Buffer; events: number } {
   let size = bodies.length - 1;
   for (const body of bodies) size += body.entries.length;
-  const out = Buffer.allocUnsafe(Math.max(size, 0));
+  const out = allocate(Math.max(size, 0));
   const metas: string[] = [];
   let at = 0;
   let seq = firstSeq;

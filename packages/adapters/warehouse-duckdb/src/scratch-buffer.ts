@@ -25,6 +25,7 @@ export class ByteRing {
   #buffer: Buffer | null = null;
   /** Live copies, oldest first: where each starts and ends. */
   readonly #live: Array<{ start: number; end: number }> = [];
+  #reserved: Buffer | null = null;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -43,6 +44,38 @@ export class ByteRing {
     }
     this.#live.push({ start, end: at });
     return this.#buffer.subarray(start, at);
+  }
+
+  /**
+   * `size` bytes where the next copy would go, for the caller to fill in place of building the
+   * bytes elsewhere and copying them in; null when they do not fit or another reservation is open.
+   * The reservation holds nothing until `keep` turns it into the newest live copy; `cancel` (or a
+   * `keep` of other bytes) drops it.
+   */
+  reserve(size: number): Buffer | null {
+    if (this.#reserved) return null;
+    const start = this.#place(size);
+    if (start === null) return null;
+    this.#buffer ??= Buffer.allocUnsafeSlow(this.#capacity);
+    this.#reserved = this.#buffer.subarray(start, start + size);
+    return this.#reserved;
+  }
+
+  /** Keeps `bytes` as the newest copy: without copying when they are the open reservation, else as `put([bytes])`. */
+  keep(bytes: Buffer): Buffer | null {
+    const reserved = this.#reserved;
+    this.#reserved = null;
+    if (reserved === null || bytes.buffer !== reserved.buffer || bytes.byteOffset !== reserved.byteOffset || bytes.length !== reserved.length) {
+      return this.put([bytes]);
+    }
+    const start = reserved.byteOffset - this.#buffer!.byteOffset;
+    this.#live.push({ start, end: start + reserved.length });
+    return reserved;
+  }
+
+  /** Drops the open reservation, if `bytes` are it. */
+  cancel(bytes: Uint8Array): void {
+    if (this.#reserved && bytes.buffer === this.#reserved.buffer && bytes.byteOffset === this.#reserved.byteOffset) this.#reserved = null;
   }
 
   /** Frees the oldest live copy. */

@@ -12,7 +12,16 @@ export type { RecordRef } from './staging-recovery.ts';
  * deleted once the materialiser has committed all their events (with the mark, in DuckDB).
  */
 export interface StagingLog {
-  /** Appends one record and resolves once it is on disk (fdatasync returned): only then may the caller acknowledge. */
+  /**
+   * Memory for the next record's bodies: inside the log's in-memory copies when they fit, so that
+   * `append` keeps them without copying them (one ~300 KB buffer less to allocate and copy per
+   * group commit), else fresh. Fill it, then pass it to `append`, before asking for the next one.
+   */
+  bodiesBuffer(size: number): Buffer;
+  /**
+   * Appends one record and resolves once it is on disk (fdatasync returned): only then may the
+   * caller acknowledge. The log keeps `meta` (not a copy) for the materialiser: leave it unchanged.
+   */
   append(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef>;
   /**
    * Reads records back (intact, in order). Records appended by this process are still held in
@@ -29,7 +38,7 @@ export interface StagingLog {
 }
 
 /**
- * `memoryBytes` (default 64 MiB): copies of appended records kept in memory for the materialiser,
+ * `memoryBytes` (default 64 MiB): the bodies of appended records kept in memory for the materialiser,
  * which then needs neither a read nor a second CRC check of what this process just wrote and
  * synced (docs/decisions/0013). Records that do not fit (a backlog of ≈90k events or more) are
  * read back from their files.
@@ -66,6 +75,15 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
   }
 
   async function write(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef> {
+    try {
+      return await writeSynced(events, bodies, meta);
+    } finally {
+      // Kept by writeSynced on success; otherwise its room is free again.
+      ring.cancel(bodies);
+    }
+  }
+
+  async function writeSynced(events: number, bodies: Buffer, meta: Buffer): Promise<RecordRef> {
     if (closed) throw new SluiceError('SLUICE_ERR_STORAGE_UNAVAILABLE', 'the staging log is closed');
     if (broken) throw unavailable('an earlier write to the staging log failed', broken);
     const seq = lastSeq + 1;
@@ -91,8 +109,8 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
     segment.size = offset + size;
     segment.lastSeq = seq;
     lastSeq = seq;
-    const copy = ring.put([bodies, meta]);
-    if (copy) held.set(seq, { version: 2, seq, events, bodies: copy.subarray(0, bodies.length), meta: copy.subarray(bodies.length) });
+    const kept = ring.keep(bodies);
+    if (kept) held.set(seq, { version: 2, seq, events, bodies: kept, meta });
     return { seq, version: 2, events, bytes: bodies.length, segment, offset, size };
   }
 
@@ -112,6 +130,7 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
   }
 
   const log: StagingLog = {
+    bodiesBuffer: (size) => ring.reserve(size) ?? Buffer.allocUnsafe(size),
     append(events, bodies, meta) {
       const result = tail.then(() => write(events, bodies, meta));
       tail = result.catch(() => undefined);

@@ -177,7 +177,7 @@ export async function createDuckDbWarehouse(options: DuckDbWarehouseOptions): Pr
       if (stagedEvents > 0) {
         // From here on these events are durable; the sequence moves past them even if the DuckDB
         // part below fails.
-        const row = preparedRecord(prepared, lastEventSeq + 1);
+        const row = preparedRecord(prepared, lastEventSeq + 1, (size) => log.bodiesBuffer(size));
         const record = await log.append(row.events, row.bodies, row.meta);
         lastEventSeq += row.events;
         stagedDurable = true;

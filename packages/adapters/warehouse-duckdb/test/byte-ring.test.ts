@@ -26,3 +26,24 @@ test('ByteRing copies the bytes: changing the source afterwards changes nothing'
   source.fill(0);
   assert.equal(copy.toString(), 'payload');
 });
+
+test('ByteRing reserves room to be filled in place: keep makes it the newest copy without copying it', () => {
+  const ring = new ByteRing(10);
+  const room = ring.reserve(4)!;
+  assert.equal(ring.reserve(2), null, 'one reservation at a time');
+  room.write('abcd');
+  const kept = ring.keep(room)!;
+  assert.equal(kept.buffer, room.buffer);
+  assert.equal(kept.byteOffset, room.byteOffset);
+  assert.equal(ring.put([Buffer.from('efgh')])?.toString(), 'efgh', 'placed after the kept bytes'); // [4, 8)
+  assert.equal(ring.reserve(3), null, 'no room left: the caller writes elsewhere');
+  ring.shift(); // frees [0, 4)
+  const cancelled = ring.reserve(3)!;
+  ring.cancel(cancelled);
+  const again = ring.reserve(3)!;
+  assert.equal(again.byteOffset, cancelled.byteOffset, 'a cancelled reservation holds nothing');
+  // Keeping other bytes than the reservation copies them and drops the reservation.
+  assert.equal(ring.keep(Buffer.from('xyz'))?.toString(), 'xyz'); // [0, 3)
+  ring.shift(); // frees [4, 8)
+  assert.equal(ring.reserve(4)?.byteOffset, 3, 'the dropped reservation does not block the next');
+});

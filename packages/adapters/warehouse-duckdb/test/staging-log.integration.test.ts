@@ -179,8 +179,8 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
   }));
 
   test('records held in memory and records read from their files come back together, in order', () => withDir(async (_path, logDir) => {
-    // Room for one record of these sizes (4 + 3 bytes each) at a time.
-    const { log } = await openStagingLog(logDir, { materializedSeq: 0, segmentBytes: 64 * 2 ** 20, memoryBytes: 10 });
+    // Room for the bodies of one record of these sizes (4 bytes each) at a time.
+    const { log } = await openStagingLog(logDir, { materializedSeq: 0, segmentBytes: 64 * 2 ** 20, memoryBytes: 6 });
     try {
       const append = (i: number) => log.append(1, Buffer.from(`bod${i}`), Buffer.from(`[${i}]`));
       const text = (records: Array<{ seq: number; bodies: Buffer; meta: Buffer }>) => records.map((r) => `${r.seq}:${r.bodies}${r.meta}`);
@@ -193,6 +193,24 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
     } finally {
       await log.close();
     }
+  }));
+
+  test('bodies written into bodiesBuffer are held without a copy; a refused append frees the room it held', () => withDir(async (_path, logDir) => {
+    const { log } = await openStagingLog(logDir, { materializedSeq: 0, segmentBytes: 64 * 2 ** 20, memoryBytes: 64 });
+    const room = log.bodiesBuffer(5);
+    room.write('first');
+    const ref = await log.append(1, room, Buffer.from('[1]'));
+    const [record] = await log.read([ref]);
+    assert.equal(record!.bodies.buffer, room.buffer, 'the very memory that was filled');
+    assert.equal(`${record!.bodies}${record!.meta}`, 'first[1]');
+    const second = log.bodiesBuffer(6);
+    second.write('second');
+    assert.equal(log.bodiesBuffer(6).buffer === second.buffer && log.bodiesBuffer(6).byteOffset === second.byteOffset, false, 'one reservation at a time');
+    await log.close();
+    await assert.rejects(log.append(1, second, Buffer.from('[2]')), { code: 'SLUICE_ERR_STORAGE_UNAVAILABLE' });
+    const after = log.bodiesBuffer(6);
+    assert.equal(after.buffer, second.buffer, 'the refused append gave its room back');
+    assert.equal(after.byteOffset, second.byteOffset);
   }));
 
   test('records past the memory bound are read back from their files, the same bytes', () => withDir(async (_path, logDir) => {
