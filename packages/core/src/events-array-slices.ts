@@ -7,6 +7,7 @@
  * strings (with their escapes) and nesting, and never validates. It works on the UTF-8 bytes, so
  * the offsets are exact byte offsets whatever the characters are.
  */
+import { wasmArrayEntries } from './events-array-wasm.ts';
 import { jsonWords, stringEnd, type JsonWords } from './json-string-end.ts';
 
 const QUOTE = 0x22;
@@ -48,7 +49,9 @@ export function eventSlices(json: Uint8Array): EventSlices | null {
     i = skipSpace(json, i + 1);
     if (isEvents) {
       if (json[i] !== OPEN_BRACKET) return null;
-      const slices = arrayEntries(json, i, words);
+      // The SIMD scanner, unless it hands the array back (events-array-wasm.ts).
+      const fast = wasmArrayEntries(json, i);
+      const slices = fast === undefined ? arrayEntries(json, i, words) : fast;
       if (!slices) return null;
       found = slices.entries;
       i = slices.end;
