@@ -72,6 +72,7 @@ export const MATERIALIZE_EVENTS = `
  */
 export function joinRecords(records: ReadonlyArray<{ bodies: Uint8Array; meta: Uint8Array }>, scratch: ScratchBuffer): { bodies: Uint8Array; meta: Uint8Array } {
   if (records.length === 1) return { bodies: records[0]!.bodies, meta: records[0]!.meta };
+  const adjacent = adjacentBodies(records);
   const bodies: Uint8Array[] = [];
   const meta: Uint8Array[] = [OPEN_BRACKET];
   records.forEach((record, i) => {
@@ -82,14 +83,30 @@ export function joinRecords(records: ReadonlyArray<{ bodies: Uint8Array; meta: U
     meta.push(record.meta.subarray(1, record.meta.length - 1));
   });
   meta.push(CLOSE_BRACKET);
-  const bodiesLength = bodies.reduce((n, part) => n + part.length, 0);
+  const bodiesLength = adjacent ? 0 : bodies.reduce((n, part) => n + part.length, 0);
   const out = scratch.take(bodiesLength + meta.reduce((n, part) => n + part.length, 0));
   let at = 0;
-  for (const part of [...bodies, ...meta]) {
+  for (const part of adjacent ? meta : [...bodies, ...meta]) {
     out.set(part, at);
     at += part.length;
   }
-  return { bodies: out.subarray(0, bodiesLength), meta: out.subarray(bodiesLength) };
+  return { bodies: adjacent ?? out.subarray(0, bodiesLength), meta: out.subarray(bodiesLength) };
+}
+
+/**
+ * The records' bodies as one view when they already lie one after another in memory with the body
+ * separator between them (records the staging log holds, appended in a row: staging-log.ts), else
+ * null.
+ */
+function adjacentBodies(records: ReadonlyArray<{ bodies: Uint8Array }>): Uint8Array | null {
+  const first = records[0]!.bodies;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < records.length; i++) {
+    const { bodies } = records[i]!;
+    if (bodies.buffer !== first.buffer || bodies.byteOffset !== end + 1 || new Uint8Array(first.buffer, end, 1)[0] !== BODY_SEPARATOR) return null;
+    end = bodies.byteOffset + bodies.length;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
 }
 
 const BODY_SEPARATOR_BYTES = Uint8Array.of(BODY_SEPARATOR);

@@ -27,8 +27,12 @@ export class ByteRing {
   readonly #live: Array<{ start: number; end: number }> = [];
   #reserved: Buffer | null = null;
 
-  constructor(capacity: number) {
+  /** The byte written after each reservation (see keep). */
+  readonly trailer: number;
+
+  constructor(capacity: number, trailer = 0) {
     this.#capacity = capacity;
+    this.trailer = trailer;
   }
 
   /** A copy of `parts`, one after the other, or null when they do not fit beside the live copies. */
@@ -54,14 +58,19 @@ export class ByteRing {
    */
   reserve(size: number): Buffer | null {
     if (this.#reserved) return null;
-    const start = this.#place(size);
+    const start = this.#place(size + 1);
     if (start === null) return null;
     this.#buffer ??= Buffer.allocUnsafeSlow(this.#capacity);
     this.#reserved = this.#buffer.subarray(start, start + size);
+    this.#buffer[start + size] = this.trailer;
     return this.#reserved;
   }
 
-  /** Keeps `bytes` as the newest copy: without copying when they are the open reservation, else as `put([bytes])`. */
+  /**
+   * Keeps `bytes` as the newest copy: without copying when they are the open reservation, else as
+   * `put([bytes])`. A kept reservation is followed by the byte `trailer` (held with it), so copies
+   * kept one after the other read as one run of bytes with `trailer` between them.
+   */
   keep(bytes: Buffer): Buffer | null {
     const reserved = this.#reserved;
     this.#reserved = null;
@@ -69,7 +78,7 @@ export class ByteRing {
       return this.put([bytes]);
     }
     const start = reserved.byteOffset - this.#buffer!.byteOffset;
-    this.#live.push({ start, end: start + reserved.length });
+    this.#live.push({ start, end: start + reserved.length + 1 });
     return reserved;
   }
 

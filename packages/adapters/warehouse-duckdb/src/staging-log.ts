@@ -1,5 +1,6 @@
 import { SluiceError } from '@sluice/core';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { BODY_SEPARATOR } from './ingest-log.ts';
 import { ByteRing, ScratchBuffer } from './scratch-buffer.ts';
 import { decodeRecord, encodeRecord, type StagingRecord } from './staging-record.ts';
 import { recoverSegments, segmentPath, syncDirectory, type RecordRef, type Segment } from './staging-recovery.ts';
@@ -57,7 +58,9 @@ export async function openStagingLog(dir: string, options: { materializedSeq: nu
   const readBuffer = new ScratchBuffer();
   /** Copies of the records appended since open and not yet released, in seq order, while they fit in `memoryBytes`. */
   const held = new Map<number, StagingRecord>();
-  const ring = new ByteRing(options.memoryBytes ?? 64 * 2 ** 20);
+  // Bodies written through bodiesBuffer are each followed by the separator between bodies, so the
+  // bodies of records appended one after another already read as the materialiser joins them.
+  const ring = new ByteRing(options.memoryBytes ?? 64 * 2 ** 20, BODY_SEPARATOR);
 
   async function handleOf(segment: Segment): Promise<FileHandle> {
     let handle = handles.get(segment);

@@ -47,3 +47,16 @@ test('ByteRing reserves room to be filled in place: keep makes it the newest cop
   ring.shift(); // frees [4, 8)
   assert.equal(ring.reserve(4)?.byteOffset, 3, 'the dropped reservation does not block the next');
 });
+
+test('ByteRing follows each kept reservation with its trailer byte, so reservations kept in a row read as one run', () => {
+  const ring = new ByteRing(32, 0x1d);
+  const first = ring.reserve(3)!;
+  first.write('abc');
+  ring.keep(first);
+  const second = ring.reserve(2)!;
+  second.write('de');
+  ring.keep(second);
+  assert.equal(second.byteOffset, first.byteOffset + 4);
+  assert.equal(Buffer.from(first.buffer, first.byteOffset, 7).toString('latin1'), 'abc\x1dde\x1d');
+  assert.equal(ring.put([Buffer.from('f')])!.byteOffset, second.byteOffset + 3, 'the trailer is held with its copy');
+});

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { blobValue, DuckDBInstance } from '@duckdb/node-api';
 import { createDuckDbWarehouse, type DuckDbWarehouseOptions } from '../src/index.ts';
+import { joinRecords } from '../src/ingest-log.ts';
+import { ScratchBuffer } from '../src/scratch-buffer.ts';
 import { openStagingLog } from '../src/staging-log.ts';
 import { encodeRecord } from '../src/staging-record.ts';
 import { segmentPath } from '../src/staging-recovery.ts';
@@ -211,6 +213,35 @@ describe('DuckDB staging log files (docs/decisions/0010)', () => {
     const after = log.bodiesBuffer(6);
     assert.equal(after.buffer, second.buffer, 'the refused append gave its room back');
     assert.equal(after.byteOffset, second.byteOffset);
+  }));
+
+  test('bodies of records appended in a row are joined for the materialiser without a copy, from files with one', () => withDir(async (_path, logDir) => {
+    const { log } = await openStagingLog(logDir, { materializedSeq: 0, segmentBytes: 64 * 2 ** 20, memoryBytes: 64 });
+    try {
+      const refs = [];
+      for (const [i, text] of ['{"a":1}', '{"b":2}\u001e{"c":3}', '{"d":4}'].entries()) {
+        const bodies = log.bodiesBuffer(Buffer.byteLength(text));
+        bodies.write(text);
+        refs.push(await log.append(1, bodies, Buffer.from(`[{"s1":${i}}]`)));
+      }
+      const scratch = new ScratchBuffer();
+      const held = joinRecords(await log.read(refs), scratch);
+      assert.equal(held.bodies.buffer, (await log.read(refs.slice(0, 1)))[0]!.bodies.buffer, 'a view of the held bodies');
+      const expected = ['{"a":1}', '{"b":2}\u001e{"c":3}', '{"d":4}'].join('\u001d');
+      assert.equal(Buffer.from(held.bodies).toString(), expected);
+      assert.equal(Buffer.from(held.meta).toString(), '[{"s1":0},{"s1":1},{"s1":2}]');
+      // The same records from their files: copied, the same bytes.
+      const { log: reopened, pending } = await openStagingLog(logDir, { materializedSeq: 0, segmentBytes: 64 * 2 ** 20, memoryBytes: 64 });
+      try {
+        const fromFiles = joinRecords(await reopened.read(pending), new ScratchBuffer());
+        assert.equal(Buffer.from(fromFiles.bodies).toString(), expected);
+        assert.equal(Buffer.from(fromFiles.meta).toString(), '[{"s1":0},{"s1":1},{"s1":2}]');
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await log.close();
+    }
   }));
 
   test('records past the memory bound are read back from their files, the same bytes', () => withDir(async (_path, logDir) => {
