@@ -43,6 +43,19 @@ test('case and dashes do not matter; the nil UUID is a member like any other', (
   assert.equal(set.size, 2);
 });
 
+test('uuidWords reads exactly the ids a UUID pattern accepts, into the right words', () => {
+  const pattern = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})$/i;
+  const id = '0190f5a2-7c3e-7b1a-9d2e-3f4a5b6c7d8e';
+  const words = new Uint32Array(5);
+  assert.equal(uuidWords(id.toUpperCase(), words, 1), true);
+  assert.deepEqual([...words], [0, 0x0190f5a2, 0x7c3e7b1a, 0x9d2e3f4a, 0x5b6c7d8e]);
+  const cases = [id, id.replaceAll('-', ''), id.slice(1), `${id}0`, ''];
+  // Every position with each kind of character: digits, both cases, the letters after f, dashes,
+  // and characters beyond ASCII whose low 7 bits spell a hex digit ('á' is 0xE1, 'a' 0x61).
+  for (let i = 0; i < id.length; i++) for (const c of ['0', '9', 'a', 'F', 'g', 'G', '-', '/', ':', '@', '`', 'á', 'Á', '\u0661', '\u0130']) cases.push(id.slice(0, i) + c + id.slice(i + 1));
+  for (const text of cases) assert.equal(uuidWords(text, words, 0), pattern.test(text), JSON.stringify(text));
+});
+
 test('malformed ids are never members and cannot be added', () => {
   const set = new UuidSet();
   assert.equal(set.has('not-a-uuid'), false);
