@@ -1,3 +1,9 @@
+;; The SIMD scanner of events-array-wasm.ts: where each entry of a request body's `events` array
+;; begins and ends, as byte offsets. The body is copied to offset 0 of the memory; the caller
+;; passes the offset of the array's `[`. A step reads 16 bytes: quotes, backslashes and brackets
+;; become bit masks, a prefix XOR of the quote mask marks the bytes inside strings, and the
+;; brackets outside strings move the depth. Steps holding a backslash, and the last bytes, go one
+;; byte at a time. Assembled by packages/core/scripts/gen-wasm.ts (`npm run gen`).
 (module
   (memory (export "memory") 1)
   ;; Offset just past the `]` of the array arrayEntries last read.
