@@ -1,14 +1,40 @@
 /**
- * A compact set of UUIDs: open addressing over a Uint32Array, 16 bytes a slot, grown at 60% load
- * (≈27 bytes an id, against ≈100 for a Set of strings). The warehouse keeps one per source to
- * answer "was this event_id stored before?" without an index in DuckDB (a per-row PRIMARY KEY
- * costs more than the whole insert; see docs/decisions/0002-embedded-group-commit.md).
+ * A compact set of UUIDs (≈27–40 bytes an id, against ≈100 for a Set of strings). The warehouse
+ * keeps one per source to answer "was this event_id stored before?" without an index in DuckDB (a
+ * per-row PRIMARY KEY costs more than the whole insert; see docs/decisions/0002-embedded-group-commit.md).
+ *
+ * Extendible hashing over small open-addressing tables, so that growing never stops the ingest
+ * thread for long: a directory of 2^depth entries, chosen by the low bits of an id's hash, points to
+ * buckets. A bucket is a linear-probing table of 16-byte slots, indexed by the hash's bits from 16
+ * up, that doubles at 60% load until it has BUCKET_SLOTS slots; past that it splits in two by one
+ * more hash bit. A split or a doubling moves at most one bucket's ids (≈2,400, well under a
+ * millisecond). One table for all ids, as before, stopped the thread for 160 ms to rehash 2.5M
+ * ids, and twice as long at every doubling after that (decision 0021).
  */
 const EMPTY_SENTINEL_WORDS = 4;
+/** Slots of a full-sized bucket (64 KB); the directory then grows instead. */
+const BUCKET_SLOTS = 4096;
+/** The directory uses the hash's low bits and a bucket its bits from 16 up: at most 16 of each. */
+const MAX_DIRECTORY_DEPTH = 16;
+const SLOT_SHIFT = 16;
+const MAX_LOAD = 0.6;
+
+/** One linear-probing table: the ids whose hash ends in the `depth` low bits it stands for. */
+interface Bucket {
+  slots: Uint32Array;
+  mask: number;
+  size: number;
+  /** How many low hash bits all of its ids share (its "local depth"). */
+  depth: number;
+}
+
+function newBucket(capacity: number, depth: number): Bucket {
+  return { slots: new Uint32Array(capacity * 4), mask: capacity - 1, size: 0, depth };
+}
 
 export class UuidSet {
-  #slots: Uint32Array;
-  #mask: number;
+  #directory: Bucket[];
+  #depth = 0;
   #size = 0;
   /** The nil UUID is all zeros, which is also how an empty slot reads. */
   #hasNil = false;
@@ -19,9 +45,8 @@ export class UuidSet {
 
   constructor(initialCapacity = 1024) {
     let capacity = 16;
-    while (capacity * 0.6 < initialCapacity) capacity *= 2;
-    this.#slots = new Uint32Array(capacity * 4);
-    this.#mask = capacity - 1;
+    while (capacity * MAX_LOAD < initialCapacity && capacity < BUCKET_SLOTS) capacity *= 2;
+    this.#directory = [newBucket(capacity, 0)];
   }
 
   get size(): number {
@@ -31,7 +56,8 @@ export class UuidSet {
   has(uuid: string): boolean {
     if (!this.#parse(uuid)) return false;
     if (this.#isNil()) return this.#hasNil;
-    return this.#find(this.#slots, this.#mask) >= 0;
+    const hash = this.#hash();
+    return find(this.#bucketOf(hash), hash, this.#words) >= 0;
   }
 
   /** Adds the id; returns false when it was already present. Throws on a malformed UUID. */
@@ -48,22 +74,32 @@ export class UuidSet {
 
   /**
    * Reads the first slot each of `count` ids (four words each, from `words[0]`) would probe, before
-   * they are added one by one. With millions of ids the table is far bigger than the CPU caches and
-   * each add waits for a cache miss; these reads do not depend on each other, so the CPU overlaps
-   * their misses, and the adds then find their slots cached (−20–25% per add on 3M ids, measured
-   * with the bench's ids and with random ones).
+   * they are added one by one. With millions of ids the tables are far bigger than the CPU caches
+   * and each add waits for a cache miss; these reads do not depend on each other, so the CPU
+   * overlaps their misses, and the adds then find their slots cached (−20–25% per add on 3M ids,
+   * measured with the bench's ids and with random ones).
    */
   warm(words: Uint32Array, count: number): void {
-    const slots = this.#slots;
-    const mask = this.#mask;
+    const directory = this.#directory;
+    const directoryMask = directory.length - 1;
     let sum = 0;
-    for (let k = 0; k < count * 4; k += 4) sum += slots[(hashWords(words[k]!, words[k + 1]!, words[k + 2]!, words[k + 3]!) & mask) * 4]!;
+    for (let k = 0; k < count * 4; k += 4) {
+      const hash = hashWords(words[k]!, words[k + 1]!, words[k + 2]!, words[k + 3]!);
+      const bucket = directory[hash & directoryMask]!;
+      sum += bucket.slots[((hash >>> SLOT_SHIFT) & bucket.mask) * 4]!;
+    }
     this.#warmed = sum;
   }
 
   /** Removes the id held as four words at `words[at…at+3]`; returns false when it was not present. */
   deleteWords(words: Uint32Array, at: number): boolean {
     this.#load(words, at);
+    return this.#deleteParsed();
+  }
+
+  /** Removes the id; returns false when it was not present. */
+  delete(uuid: string): boolean {
+    if (!this.#parse(uuid)) return false;
     return this.#deleteParsed();
   }
 
@@ -80,29 +116,21 @@ export class UuidSet {
       if (added) this.#size++;
       return added;
     }
-    const found = this.#find(this.#slots, this.#mask);
+    const hash = this.#hash();
+    let bucket = this.#bucketOf(hash);
+    const found = find(bucket, hash, this.#words);
     if (found >= 0) return false;
-    if ((this.#size + 1) > (this.#mask + 1) * 0.6) {
-      const pending = this.#words.slice(); // #grow re-hashes through #words
-      this.#grow();
-      this.#words.set(pending);
-      this.#insert(this.#slots, this.#mask);
+    if (bucket.size + 1 > (bucket.mask + 1) * MAX_LOAD) {
+      this.#makeRoom(bucket);
+      bucket = this.#bucketOf(hash);
+      insert(bucket, hash, this.#words);
     } else {
       // The empty slot that ended the search is where the id goes: no second probe.
-      this.#slots.set(this.#words, ~found * 4);
+      bucket.slots.set(this.#words, ~found * 4);
     }
+    bucket.size++;
     this.#size++;
     return true;
-  }
-
-  /**
-   * Removes the id; returns false when it was not present. Backward-shift deletion: the slots after
-   * the freed one, up to the next empty slot, move back when that brings them no further from
-   * their home slot, so every probe run stays unbroken without tombstones.
-   */
-  delete(uuid: string): boolean {
-    if (!this.#parse(uuid)) return false;
-    return this.#deleteParsed();
   }
 
   #deleteParsed(): boolean {
@@ -112,25 +140,43 @@ export class UuidSet {
       if (removed) this.#size--;
       return removed;
     }
-    const slots = this.#slots;
-    const mask = this.#mask;
-    let hole = this.#find(slots, mask);
-    if (hole < 0) return false;
-    const w = this.#words;
-    for (let i = (hole + 1) & mask; ; i = (i + 1) & mask) {
-      const o = i * 4;
-      if ((slots[o]! | slots[o + 1]! | slots[o + 2]! | slots[o + 3]!) === 0) break;
-      w[0] = slots[o]!; w[1] = slots[o + 1]!; w[2] = slots[o + 2]!; w[3] = slots[o + 3]!;
-      const home = this.#hash() & mask;
-      // The entry at i may fill the hole unless its home lies cyclically in (hole, i].
-      const homeAfterHole = hole <= i ? home > hole && home <= i : home > hole || home <= i;
-      if (homeAfterHole) continue;
-      slots.copyWithin(hole * 4, o, o + 4);
-      hole = i;
-    }
-    slots.fill(0, hole * 4, hole * 4 + 4);
+    const hash = this.#hash();
+    const bucket = this.#bucketOf(hash);
+    if (!remove(bucket, hash, this.#words)) return false;
+    bucket.size--;
     this.#size--;
     return true;
+  }
+
+  #bucketOf(hash: number): Bucket {
+    return this.#directory[hash & (this.#directory.length - 1)]!;
+  }
+
+  /** A full bucket doubles below BUCKET_SLOTS, else splits in two (the directory doubling first if it must). */
+  #makeRoom(bucket: Bucket): void {
+    const capacity = bucket.mask + 1;
+    if (capacity < BUCKET_SLOTS || bucket.depth >= MAX_DIRECTORY_DEPTH) {
+      const grown = newBucket(capacity * 2, bucket.depth);
+      moveAll(bucket, [grown], 0);
+      this.#replace(bucket, [grown]);
+      return;
+    }
+    if (bucket.depth === this.#depth) {
+      // Every bucket keeps its entries; each now has twice as many directory entries.
+      this.#directory = [...this.#directory, ...this.#directory];
+      this.#depth++;
+    }
+    const halves = [newBucket(capacity, bucket.depth + 1), newBucket(capacity, bucket.depth + 1)];
+    moveAll(bucket, halves, bucket.depth);
+    this.#replace(bucket, halves);
+  }
+
+  /** Points the directory entries of `old` at its replacement: by the next hash bit when it was split in two. */
+  #replace(old: Bucket, by: readonly Bucket[]): void {
+    const directory = this.#directory;
+    for (let i = 0; i < directory.length; i++) {
+      if (directory[i] === old) directory[i] = by.length === 1 ? by[0]! : by[(i >>> old.depth) & 1]!;
+    }
   }
 
   #parse(uuid: string): boolean {
@@ -146,46 +192,64 @@ export class UuidSet {
     const w = this.#words;
     return hashWords(w[0]!, w[1]!, w[2]!, w[3]!);
   }
+}
 
-  /** The slot holding #words, or ~slot of the empty slot that ends its probe run (negative) when absent. */
-  #find(slots: Uint32Array, mask: number): number {
-    const w = this.#words;
-    for (let i = this.#hash() & mask; ; i = (i + 1) & mask) {
-      const o = i * 4;
-      const a = slots[o]!, b = slots[o + 1]!, c = slots[o + 2]!, d = slots[o + 3]!;
-      if ((a | b | c | d) === 0) return ~i;
-      if (a === w[0] && b === w[1] && c === w[2] && d === w[3]) return i;
+/** The slot holding `words[0…3]`, or ~slot of the empty slot that ends its probe run (negative) when absent. */
+function find(bucket: Bucket, hash: number, w: Uint32Array): number {
+  const { slots, mask } = bucket;
+  for (let i = (hash >>> SLOT_SHIFT) & mask; ; i = (i + 1) & mask) {
+    const o = i * 4;
+    const a = slots[o]!, b = slots[o + 1]!, c = slots[o + 2]!, d = slots[o + 3]!;
+    if ((a | b | c | d) === 0) return ~i;
+    if (a === w[0] && b === w[1] && c === w[2] && d === w[3]) return i;
+  }
+}
+
+/** Puts `words[0…3]` (known absent, with room left) in the first empty slot of its probe run. */
+function insert(bucket: Bucket, hash: number, words: Uint32Array, at = 0): void {
+  const { slots, mask } = bucket;
+  for (let i = (hash >>> SLOT_SHIFT) & mask; ; i = (i + 1) & mask) {
+    const o = i * 4;
+    if ((slots[o]! | slots[o + 1]! | slots[o + 2]! | slots[o + 3]!) === 0) {
+      slots[o] = words[at]!; slots[o + 1] = words[at + 1]!; slots[o + 2] = words[at + 2]!; slots[o + 3] = words[at + 3]!;
+      return;
     }
   }
+}
 
-  #insert(slots: Uint32Array, mask: number): void {
-    for (let i = this.#hash() & mask; ; i = (i + 1) & mask) {
-      const o = i * 4;
-      if ((slots[o]! | slots[o + 1]! | slots[o + 2]! | slots[o + 3]!) === 0) {
-        slots.set(this.#words, o);
-        return;
-      }
-    }
+/** Moves every id of `from` into `to`: the one table, or the two halves chosen by hash bit `bit`. */
+function moveAll(from: Bucket, to: readonly Bucket[], bit: number): void {
+  const slots = from.slots;
+  for (let o = 0; o < slots.length; o += 4) {
+    if ((slots[o]! | slots[o + 1]! | slots[o + 2]! | slots[o + 3]!) === 0) continue;
+    const hash = hashWords(slots[o]!, slots[o + 1]!, slots[o + 2]!, slots[o + 3]!);
+    const target = to.length === 1 ? to[0]! : to[(hash >>> bit) & 1]!;
+    insert(target, hash, slots, o);
+    target.size++;
   }
+}
 
-  #grow(): void {
-    const old = this.#slots;
-    const capacity = (this.#mask + 1) * 2;
-    const slots = new Uint32Array(capacity * 4);
-    // Write every page once, in order, before the random inserts below: an insert reads its slot
-    // first, and a first read maps the shared zero page, so the write after it faults again and
-    // flushes the other cores' TLBs. 128 MB at 2.5M ids: the pause 195 -> 157 ms.
-    slots.fill(0);
-    const mask = capacity - 1;
-    const w = this.#words;
-    for (let o = 0; o < old.length; o += 4) {
-      if ((old[o]! | old[o + 1]! | old[o + 2]! | old[o + 3]!) === 0) continue;
-      w[0] = old[o]!; w[1] = old[o + 1]!; w[2] = old[o + 2]!; w[3] = old[o + 3]!;
-      this.#insert(slots, mask);
-    }
-    this.#slots = slots;
-    this.#mask = mask;
+/**
+ * Removes `words[0…3]` from the bucket; false when it is not there. Backward-shift deletion: the
+ * slots after the freed one, up to the next empty slot, move back when that brings them no
+ * further from their home slot, so every probe run stays unbroken without tombstones.
+ */
+function remove(bucket: Bucket, hash: number, w: Uint32Array): boolean {
+  const { slots, mask } = bucket;
+  let hole = find(bucket, hash, w);
+  if (hole < 0) return false;
+  for (let i = (hole + 1) & mask; ; i = (i + 1) & mask) {
+    const o = i * 4;
+    if ((slots[o]! | slots[o + 1]! | slots[o + 2]! | slots[o + 3]!) === 0) break;
+    const home = (hashWords(slots[o]!, slots[o + 1]!, slots[o + 2]!, slots[o + 3]!) >>> SLOT_SHIFT) & mask;
+    // The entry at i may fill the hole unless its home lies cyclically in (hole, i].
+    const homeAfterHole = hole <= i ? home > hole && home <= i : home > hole || home <= i;
+    if (homeAfterHole) continue;
+    slots.copyWithin(hole * 4, o, o + 4);
+    hole = i;
   }
+  slots.fill(0, hole * 4, hole * 4 + 4);
+  return true;
 }
 
 /** Mixes all four words: UUIDv7 puts a timestamp in the first ones, so no single word is enough. */

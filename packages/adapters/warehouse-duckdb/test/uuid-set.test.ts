@@ -132,3 +132,26 @@ test('ids added as words (uuidWords) are the same members as ids added as string
   ids.forEach((id, i) => assert.equal(set.has(id), i % 3 !== 0));
   assert.equal(uuidWords('not-a-uuid', words, 0), false);
 });
+
+test('through hundreds of bucket splits, with deletes between adds, the set holds exactly what a Set of strings holds', () => {
+  const set = new UuidSet(4);
+  const reference = new Set<string>();
+  const words = new Uint32Array(4);
+  let seed = 5;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const ids: string[] = [];
+  for (let i = 0; i < 400_000; i++) {
+    // UUIDv7-like ids: a shared time prefix, a counter, random bits.
+    const id = `0190f5a2-7c3e-7${(i & 0xfff).toString(16).padStart(3, '0')}-9${Math.floor(random() * 0x1000).toString(16).padStart(3, '0')}-${i.toString(16).padStart(12, '0')}`;
+    ids.push(id);
+    assert.equal(set.add(id), !reference.has(id));
+    reference.add(id);
+    if (i % 7 === 3) {
+      const gone = ids[Math.floor(random() * ids.length)]!;
+      uuidWords(gone, words, 0);
+      assert.equal(set.deleteWords(words, 0), reference.delete(gone));
+    }
+  }
+  assert.equal(set.size, reference.size);
+  for (const id of ids) assert.equal(set.has(id), reference.has(id), id);
+});
