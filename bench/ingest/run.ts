@@ -29,6 +29,9 @@ const rounds = Number(values.rounds);
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
 const load = (label: string, url: string, options: { seconds: number; overallRate?: number }) => loadWith(label, url, { ...options, connections, generator });
 
+/** A ratio with three decimals: with two, 0.4975 would read as 0.50x against a 0.5x target. */
+const times = (ratio: number): string => `${ratio.toFixed(3)}x`;
+
 interface Materialization { pending: number; materialized: number; busySeconds: number }
 interface Phase { label: string; seconds: number; before: Materialization; after: Materialization }
 
@@ -104,7 +107,7 @@ try {
     const bareRound = await load('bare', bareBase, { seconds: duration });
     const sluiceRound = await load('Sluice', base, { seconds: duration });
     ratios.push(sluiceRound.eventsPerSecond / bareRound.eventsPerSecond);
-    roundRows.push(`| ${round} | ${Math.round(bareRound.eventsPerSecond).toLocaleString('en')} | ${Math.round(sluiceRound.eventsPerSecond).toLocaleString('en')} (${sluiceRound.p99}) | ${ratios.at(-1)!.toFixed(2)}x |`);
+    roundRows.push(`| ${round} | ${Math.round(bareRound.eventsPerSecond).toLocaleString('en')} | ${Math.round(sluiceRound.eventsPerSecond).toLocaleString('en')} (${sluiceRound.p99}) | ${times(ratios.at(-1)!)} |`);
   }
   const metrics = await (await fetch(`${base}/metrics`)).text();
   const stored = [...metrics.matchAll(/sluice_events_total\{outcome="accepted"[^}]*\} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
@@ -112,15 +115,15 @@ try {
   await stop(bare);
 
   console.log(resultsTable(runs));
-  console.log(`\nratio Sluice / bare = ${(sluiceRun.eventsPerSecond / bareRun.eventsPerSecond).toFixed(2)}x  (target >= 0.5x)`);
+  console.log(`\nratio Sluice / bare = ${times(sluiceRun.eventsPerSecond / bareRun.eventsPerSecond)}  (target >= 0.5x)`);
   console.log(`events acknowledged by Sluice (from /metrics, incl. warm-up): ${stored.toLocaleString('en')}`);
   console.log(`CPU of the Sluice process by thread at full load: ${cpu}`);
   console.log('\nMaterialisation (acknowledged events in the staging log files → events table, in the background):\n');
   console.log(materializationTable(phases));
   if (rounds > 1) {
     console.log(`\nRounds (bare route, then Sluice at full load, ${duration} s each; round 1 is the run above):\n`);
-    console.log(['| round | bare | Sluice (p99 ms) | ratio |', '|---:|---:|---:|---:|', `| 1 | ${Math.round(bareRun.eventsPerSecond).toLocaleString('en')} | ${Math.round(sluiceRun.eventsPerSecond).toLocaleString('en')} (${sluiceRun.p99}) | ${ratios[0]!.toFixed(2)}x |`, ...roundRows].join('\n'));
-    console.log(`\nmedian ratio over ${rounds} rounds = ${median(ratios).toFixed(2)}x  (target >= 0.5x)`);
+    console.log(['| round | bare | Sluice (p99 ms) | ratio |', '|---:|---:|---:|---:|', `| 1 | ${Math.round(bareRun.eventsPerSecond).toLocaleString('en')} | ${Math.round(sluiceRun.eventsPerSecond).toLocaleString('en')} (${sluiceRun.p99}) | ${times(ratios[0]!)} |`, ...roundRows].join('\n'));
+    console.log(`\nmedian ratio over ${rounds} rounds = ${times(median(ratios))}  (target >= 0.5x)`);
   }
 } finally {
   await rm(dataDir, { recursive: true, force: true });
