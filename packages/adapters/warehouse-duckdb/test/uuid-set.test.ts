@@ -133,7 +133,7 @@ test('ids added as words (uuidWords) are the same members as ids added as string
   assert.equal(uuidWords('not-a-uuid', words, 0), false);
 });
 
-test('through hundreds of bucket splits, with deletes between adds, the set holds exactly what a Set of strings holds', () => {
+test('through dozens of bucket splits and directory doublings, with deletes between adds, the set holds exactly what a Set of strings holds', () => {
   const set = new UuidSet(4);
   const reference = new Set<string>();
   const words = new Uint32Array(4);
