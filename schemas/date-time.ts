@@ -22,6 +22,11 @@ function isLeapYear(year: number): boolean {
   return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 }
 
+/** Days in `month` (1–12) of `year`; 0 for any other month. */
+function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] ?? 0);
+}
+
 export function isRfc3339DateTime(s: string): boolean {
   const n = s.length;
   if (n < 20) return false;
@@ -52,9 +57,7 @@ export function isRfc3339DateTime(s: string): boolean {
   ) {
     return false;
   }
-  const year = century * 100 + yy;
-  const daysInMonth = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] ?? 0);
-  if (day > daysInMonth) return false;
+  if (day > daysInMonth(century * 100 + yy, month)) return false;
 
   let i = 19;
   if (s.charCodeAt(i) === 46) {
@@ -111,7 +114,7 @@ export function dateTimeMillis(s: string): number {
   const year = century * 100 + yy;
   if (century < 0 || yy < 0 || millis < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
     || second < 0 || second > 59
-    || day > (month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month] ?? 0))) {
+    || day > daysInMonth(year, month)) {
     return Date.parse(s);
   }
   return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + millis;

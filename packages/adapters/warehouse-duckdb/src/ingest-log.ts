@@ -72,21 +72,20 @@ export const MATERIALIZE_EVENTS = `
  */
 export function joinRecords(records: ReadonlyArray<{ bodies: Uint8Array; meta: Uint8Array }>, scratch: ScratchBuffer): { bodies: Uint8Array; meta: Uint8Array } {
   if (records.length === 1) return { bodies: records[0]!.bodies, meta: records[0]!.meta };
+  // Bodies already lying in a row need no copy; only the meta arrays are joined then.
   const adjacent = adjacentBodies(records);
-  const bodies: Uint8Array[] = [];
+  const bodies = adjacent ? [] : records.flatMap((record, i) => (i > 0 ? [BODY_SEPARATOR_BYTES, record.bodies] : [record.bodies]));
   const meta: Uint8Array[] = [OPEN_BRACKET];
   records.forEach((record, i) => {
-    if (i > 0) bodies.push(BODY_SEPARATOR_BYTES);
-    bodies.push(record.bodies);
     if (i > 0) meta.push(COMMA);
     // Each meta is a JSON array `[…]` (JSON.stringify output): keep what is between the brackets.
     meta.push(record.meta.subarray(1, record.meta.length - 1));
   });
   meta.push(CLOSE_BRACKET);
-  const bodiesLength = adjacent ? 0 : bodies.reduce((n, part) => n + part.length, 0);
+  const bodiesLength = bodies.reduce((n, part) => n + part.length, 0);
   const out = scratch.take(bodiesLength + meta.reduce((n, part) => n + part.length, 0));
   let at = 0;
-  for (const part of adjacent ? meta : [...bodies, ...meta]) {
+  for (const part of [...bodies, ...meta]) {
     out.set(part, at);
     at += part.length;
   }

@@ -74,9 +74,7 @@ export class ByteRing {
   keep(bytes: Buffer): Buffer | null {
     const reserved = this.#reserved;
     this.#reserved = null;
-    if (reserved === null || bytes.buffer !== reserved.buffer || bytes.byteOffset !== reserved.byteOffset || bytes.length !== reserved.length) {
-      return this.put([bytes]);
-    }
+    if (reserved === null || !sameBytes(bytes, reserved)) return this.put([bytes]);
     const start = reserved.byteOffset - this.#buffer!.byteOffset;
     this.#live.push({ start, end: start + reserved.length + 1 });
     return reserved;
@@ -84,7 +82,7 @@ export class ByteRing {
 
   /** Drops the open reservation, if `bytes` are it. */
   cancel(bytes: Uint8Array): void {
-    if (this.#reserved && bytes.buffer === this.#reserved.buffer && bytes.byteOffset === this.#reserved.byteOffset) this.#reserved = null;
+    if (this.#reserved && sameBytes(bytes, this.#reserved)) this.#reserved = null;
   }
 
   /** Frees the oldest live copy. */
@@ -104,4 +102,9 @@ export class ByteRing {
     // Wrapped: free space between the newest copy and the oldest.
     return oldest.start - newest.end > size ? newest.end : null;
   }
+}
+
+/** Whether two views are the same bytes of the same memory. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.length === b.length;
 }
